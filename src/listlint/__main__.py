@@ -1,0 +1,3 @@
+from listlint.cli import main
+
+raise SystemExit(main())

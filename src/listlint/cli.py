@@ -1,0 +1,116 @@
+"""The ``listlint`` command.  Every error becomes one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from listlint import __version__
+from listlint.errors import ListlintError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def split_selectors(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="listlint", description="Lint curated Markdown lists.")
+    parser.add_argument("--version", action="version", version=f"listlint {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
+
+    check = commands.add_parser("check", help="lint list files (default: README.md)")
+    check.add_argument("paths", nargs="*", default=["README.md"], metavar="PATH")
+    check.add_argument("--config", type=Path, help="config file (default: nearest .listlint.toml "
+                       "or pyproject.toml with [tool.listlint])")
+    check.add_argument("--select", type=split_selectors, help="rules to run (codes, prefixes, names)")
+    check.add_argument("--extend-select", type=split_selectors, help="rules to add")
+    check.add_argument("--ignore", type=split_selectors, help="rules to leave out")
+    check.add_argument("--output-format", "--format", dest="output_format", default=None,
+                       help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
+    check.add_argument("--output-file", "-o", type=Path, help="write the report here, not stdout")
+    check.add_argument("--online", action="store_true", default=None,
+                       help="also run rules that need the network")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, also apply fixes that change meaning")
+    check.add_argument("--diff", action="store_true", help="show fixes as a diff; write nothing")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
+    check.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
+                       help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--config", type=Path)
+    rules.add_argument("--output-format", "--format", dest="output_format",
+                       choices=("text", "json"), default="text")
+
+    rule = commands.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("rule", metavar="CODE_OR_NAME")
+    rule.add_argument("--config", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return dispatch(build_parser().parse_args(argv))
+    except ListlintError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        sys.stderr.write("listlint: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        if os.environ.get("LISTLINT_DEBUG"):
+            raise
+        return fail(f"internal error: {type(exc).__name__}: {exc} (set LISTLINT_DEBUG=1 for details)")
+
+
+def fail(message: str) -> int:
+    sys.stderr.write(f"listlint: error: {' '.join(message.split())}\n")
+    return EXIT_ERROR
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        from listlint.commands.check import run_check
+
+        return run_check(args)
+    if args.command == "rules":
+        from listlint.commands.rules import list_rules
+
+        return list_rules(args)
+    if args.command == "rule":
+        from listlint.commands.rules import show_rule
+
+        return show_rule(args)
+    build_parser().print_help(sys.stderr)
+    return EXIT_ERROR
+
+
+def wants_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return False

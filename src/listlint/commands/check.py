@@ -1,0 +1,106 @@
+"""``listlint check``: the pipeline, then fixes, report and exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from contextlib import ExitStack
+from typing import TextIO
+
+from listlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, wants_color
+from listlint.config import Settings, load_settings
+from listlint.diagnostics import Diagnostic, Severity
+from listlint.errors import UsageError
+from listlint.fixes import unified_diff, write_atomically
+from listlint.pipeline import RunOptions, RunResult, lint_paths
+from listlint.reporters import reporter_class, summarize
+
+FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = resolve_settings(args)
+    options = RunOptions(
+        online=bool(settings.get("online")),
+        fix=args.fix or args.diff,
+        unsafe_fixes=args.unsafe_fixes,
+    )
+    result = lint_paths(args.paths, settings, options)
+    if args.diff:
+        return show_diff(result)
+    if args.fix:
+        for file in result.files:
+            if file.changed and file.fixed_text is not None:
+                write_atomically(file.source, file.fixed_text)
+    report(args, settings, result)
+    return exit_code(result.diagnostics, args)
+
+
+def resolve_settings(args: argparse.Namespace) -> Settings:
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    settings = load_settings(args.config)
+    overrides = {"select": args.select, "extend_select": args.extend_select,
+                 "ignore": args.ignore, "online": args.online}
+    return settings.with_values(**overrides)
+
+
+def show_diff(result: RunResult) -> int:
+    changed = [file for file in result.files if file.changed and file.fixed_text is not None]
+    for file in changed:
+        sys.stdout.write(unified_diff(file.source, file.fixed_text or ""))
+    count = sum(len(file.fixed) for file in changed)
+    sys.stderr.write(f"Would fix {count} finding{'s' if count != 1 else ''}.\n")
+    return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> None:
+    diagnostics = result.diagnostics
+    notes = list(result.services.stats.get("notes", []))
+    summary = summarize([f.source.path for f in result.files], diagnostics,
+                        fixed=len(result.fixed), notes=notes)
+    format_name = args.output_format or "text"
+    with ExitStack() as stack:
+        stream: TextIO = sys.stdout
+        if args.output_file:
+            try:
+                stream = stack.enter_context(open(args.output_file, "w", encoding="utf-8"))
+            except OSError as exc:
+                raise UsageError(f"{args.output_file}: cannot write report ({exc.strerror})") from exc
+        if args.statistics and format_name in ("text", "concise"):
+            write_statistics(stream, diagnostics)
+            return
+        reporter = reporter_class(format_name)(
+            stream=stream,
+            sources={f.source.path: f.source for f in result.files},
+            rules=[entry.rule for entry in result.rules],
+            root=settings.root if settings.config_path else settings.root,
+            color=wants_color(stream) and not args.output_file,
+        )
+        reporter.start()
+        for diagnostic in diagnostics:
+            reporter.handle(diagnostic)
+        reporter.finish(summary)
+    if args.statistics:
+        write_statistics(sys.stderr, diagnostics)
+
+
+def write_statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    fixable = Counter(d.code for d in diagnostics if d.fix)
+    for (code, name), count in counts.most_common():
+        mark = " [*]" if fixable[code] else ""
+        stream.write(f"{count:6d}  {code:<7} {name}{mark}\n")
+    stream.write(f"{len(diagnostics):6d}  total\n")
+
+
+def exit_code(diagnostics: list[Diagnostic], args: argparse.Namespace) -> int:
+    if args.exit_zero or args.fail_on == "never":
+        return EXIT_OK
+    limit = FAIL_RANKS[args.fail_on]
+    failing = any(Severity(d.severity).rank <= limit for d in diagnostics)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+__all__ = ["run_check", "EXIT_ERROR"]

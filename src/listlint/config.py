@@ -1,0 +1,148 @@
+"""Configuration: ``[tool.listlint]`` in pyproject.toml, or ``.listlint.toml``.
+
+Every key is declared (core keys here, subsystem keys next to their code),
+so an unknown key or a wrong type is an error that names file and key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from listlint.errors import ConfigError
+from listlint.net.options import NETWORK_OPTIONS
+from listlint.options import Option
+
+__all__ = ["Settings", "load_settings", "find_config", "OPTIONS", "CONFIG_FILES"]
+
+CONFIG_FILES = (".listlint.toml", "listlint.toml", "pyproject.toml")
+
+CORE_OPTIONS: tuple[Option, ...] = (
+    Option("select", [], "Rules to run: codes, code prefixes or names (default: all)."),
+    Option("extend-select", [], "Rules to add to the selection."),
+    Option("ignore", [], "Rules to leave out."),
+    Option("per-section-ignores", {}, "Heading (or 'A > B' path) -> rules ignored in it."),
+    Option("rules", {}, "Per-rule tables: severity and the rule's own options."),
+    Option("plugins", [], "Local rule files (.py), relative to the config file."),
+    Option("online", False, "Run rules that need the network."),
+)
+
+OPTIONS: dict[str, Option] = {option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The resolved configuration of one run."""
+
+    config_path: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        if key in self.values:
+            return self.values[key]
+        return OPTIONS[key].default
+
+    @property
+    def select(self) -> list[str]:
+        return list(self.get("select"))
+
+    @property
+    def plugin_files(self) -> list[Path]:
+        return [(self.root / name) for name in self.get("plugins")]
+
+    def rule_table(self, rule_name: str, rule_code: str) -> Mapping[str, Any]:
+        tables = self.get("rules")
+        return tables.get(rule_name) or tables.get(rule_code) or {}
+
+    def with_values(self, **overrides: Any) -> Settings:
+        """A copy with CLI overrides (keys in snake_case or kebab-case)."""
+        merged = dict(self.values)
+        for key, value in overrides.items():
+            if value is not None:
+                merged[key.replace("_", "-")] = value
+        return replace(self, values=merged)
+
+    def describe(self, key: str) -> str:
+        where = str(self.config_path) if self.config_path else "configuration"
+        prefix = "tool.listlint." if self.config_path and self.config_path.name == "pyproject.toml" else ""
+        return f"{where}: key '{prefix}{key}'"
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above ``start``."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "listlint" in data.get("tool", {}):
+                return candidate
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def load_settings(path: Path | None = None, *, search_from: Path | None = None) -> Settings:
+    """Read ``path`` (or the nearest config file) into validated ``Settings``."""
+    explicit = path is not None
+    if path is None:
+        path = find_config(search_from or Path.cwd())
+        if path is None:
+            return Settings()
+    table = read_table(path, explicit=explicit)
+    prefix = "tool.listlint." if path.name == "pyproject.toml" else ""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        option = OPTIONS.get(key)
+        if option is None:
+            raise ConfigError(f"{path}: unknown key '{prefix}{key}'")
+        try:
+            values[key] = option.clean(value)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: key '{prefix}{key}': {exc}") from exc
+    check_nested(path, prefix, values)
+    return Settings(config_path=path, root=path.parent, values=values)
+
+
+def read_table(path: Path, *, explicit: bool) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("listlint")
+        if table is None:
+            if explicit:
+                raise ConfigError(f"{path}: no [tool.listlint] table")
+            return {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: 'tool.listlint' must be a table")
+        return table
+    return data
+
+
+def check_nested(path: Path, prefix: str, values: Mapping[str, Any]) -> None:
+    for heading, codes in values.get("per-section-ignores", {}).items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ConfigError(
+                f"{path}: key '{prefix}per-section-ignores.{heading}': expected a list of rule codes"
+            )
+    for rule, table in values.get("rules", {}).items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: key '{prefix}rules.{rule}': expected a table")

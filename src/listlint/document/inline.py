@@ -1,0 +1,163 @@
+"""Source positions for inline markup.
+
+markdown-it-py gives block tokens line maps but inline tokens no columns.
+Two small pieces close that gap: position-recording wrappers around the
+``link``, ``image`` and ``autolink`` inline rules (they store where each
+match started and ended in the inline content), and :class:`InlineMap`, which
+maps an offset in an inline token's content back to an offset in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline, autolink, image, link
+
+from listlint.source import Source
+
+RECORDED_RULES: tuple[tuple[str, Callable[[StateInline, bool], bool]], ...] = (
+    ("link", link),
+    ("image", image),
+    ("autolink", autolink),
+)
+
+
+def record_positions(md: MarkdownIt) -> None:
+    """Make every link, image and autolink token carry ``meta["start"/"end"]``."""
+    for name, original in RECORDED_RULES:
+        md.inline.ruler.at(name, wrap_rule(original))
+
+
+def wrap_rule(original: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        first = len(state.tokens)
+        matched = original(state, silent)
+        if matched and not silent:
+            for token in state.tokens[first:]:
+                if token.type in ("link_open", "image"):
+                    token.meta = {**(token.meta or {}), "start": start, "end": state.pos}
+                    break
+        return matched
+
+    return rule
+
+
+class InlineMap:
+    """Maps offsets in an inline token's ``content`` to offsets in the file.
+
+    markdown-it-py builds inline content from whole source lines, removing
+    indentation, list markers and blockquote markers in front and trailing
+    whitespace at the end, and joining the lines with ``\\n``.  Each content
+    line is therefore found inside its source line; we remember where.
+    """
+
+    __slots__ = ("bases", "content_starts")
+
+    def __init__(self, content: str, source: Source, first_line: int, *, hint: int = 0) -> None:
+        self.bases: list[int] = []
+        self.content_starts: list[int] = []
+        position = 0
+        for index, piece in enumerate(content.split("\n")):
+            line_number = first_line + index
+            line = source.line_text(line_number)
+            line_start = source.line_offset(line_number)
+            column = locate(line, piece, hint if index == 0 else 0)
+            self.bases.append(line_start + column)
+            self.content_starts.append(position)
+            position += len(piece) + 1
+
+    def to_source(self, offset: int) -> int:
+        index = 0
+        for candidate, start in enumerate(self.content_starts):
+            if start > offset:
+                break
+            index = candidate
+        return self.bases[index] + offset - self.content_starts[index]
+
+
+def locate(line: str, piece: str, hint: int) -> int:
+    """Column where ``piece`` stands in ``line`` (searching from ``hint``)."""
+    if not piece:
+        return len(line.rstrip())
+    suffix_column = len(line) - len(piece)
+    if suffix_column >= hint and line.endswith(piece):
+        return suffix_column
+    found = line.find(piece, hint)
+    if found >= 0:
+        return found
+    # Tabs expanded by markdown-it: fall back to the first non-blank column.
+    return len(line) - len(line.lstrip())
+
+
+def match_bracket(src: str, start: int, opening: str = "[", closing: str = "]") -> int:
+    """Index of the bracket closing the one at ``start``, honouring escapes; -1 if none."""
+    depth = 0
+    index = start
+    length = len(src)
+    while index < length:
+        char = src[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "`" and opening == "[":
+            # Code spans hide brackets.
+            run = len(src) - len(src[index:].lstrip("`"))
+            run_length = run - index
+            closing_at = src.find("`" * run_length, run)
+            if closing_at >= 0:
+                index = closing_at + run_length
+                continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def destination_bounds(src: str, open_paren: int, end: int) -> tuple[int, int]:
+    """Start and end of a link destination after ``(`` at ``open_paren``."""
+    index = open_paren + 1
+    while index < end and src[index] in " \t\n":
+        index += 1
+    if index < end and src[index] == "<":
+        close = src.find(">", index)
+        if 0 <= close < end:
+            return index + 1, close
+    start = index
+    depth = 0
+    while index < end:
+        char = src[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char in " \t\n":
+            break
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        index += 1
+    return start, min(index, end)
+
+
+def plain_text(tokens: list[Any] | None) -> str:
+    """The text a reader sees for a list of inline child tokens."""
+    if not tokens:
+        return ""
+    parts = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type == "image":
+            parts.append(plain_text(token.children))
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)

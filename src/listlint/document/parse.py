@@ -1,0 +1,405 @@
+"""markdown-it-py tokens -> :class:`Document`.
+
+One walk over the token stream.  Headings open sections, list items and
+table rows become entries, inline tokens give links with exact spans, and
+raw HTML blocks are searched for ``<a href>``, comments and Markdown list
+lines that GitHub would show as text but maintainers mean as entries.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from listlint.document.html import COMMENT_RE, LIST_LINE_RE, HtmlLink, html_links
+from listlint.document.inline import (
+    InlineMap,
+    destination_bounds,
+    match_bracket,
+    plain_text,
+    record_positions,
+)
+from listlint.document.model import Comment, Document, Entry, Link, Section, Span
+from listlint.document.slugs import SlugCounter, github_slug
+from listlint.source import Source
+
+__all__ = ["parse_document"]
+
+# Text that is almost a link: reversed `(text)[url]`, a space between `]` and
+# `(`, a missing `]` or `)`.  Only searched for outside real links.
+REVERSED_RE = re.compile(r"\(([^()\n]*)\)\[((?:https?://|www\.)[^\[\]\s]*)\]")
+SPACED_RE = re.compile(r"\[([^\[\]\n]+)\][ \t]+\(((?:https?://|www\.)[^()\s]*)\)")
+UNCLOSED_PAREN_RE = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|www\.)[^()\s]*)(?=\s|$)")
+MISSING_BRACKET_RE = re.compile(r"\[([^\[\]\n]+)\(((?:https?://|www\.)[^()\s]*)\)")
+MALFORMED_PATTERNS = (REVERSED_RE, SPACED_RE, UNCLOSED_PAREN_RE, MISSING_BRACKET_RE)
+
+SEPARATOR_RE = re.compile(r"[ \t]*(:|：|\s-\s|\s–\s|\s—\s|-\s|–\s|—\s)[ \t]*")
+TAG_BARS = "|｜"
+MARKUP_RE = re.compile(r"\*\*|__|`|<[^>]+>")
+LINK_MARKUP_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    record_positions(md)
+    # Rules read destinations as written (spans point at the source), so the
+    # percent-encoding and scheme filtering markdown-it does for HTML output
+    # is wasted work here; it was a sixth of the parse time on large lists.
+    md.normalizeLink = str  # type: ignore[method-assign]
+    md.normalizeLinkText = str  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def parse_document(source: Source) -> Document:
+    """Build the document model of ``source``."""
+    builder = DocumentBuilder(source)
+    builder.walk(markdown_parser().parse(source.text), line_offset=0)
+    return builder.document
+
+
+class DocumentBuilder:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.document = Document(source=source)
+        self.slugs = SlugCounter()
+        self.heading_path: list[tuple[int, str]] = []
+        self.section: Section | None = None
+
+    # -- the walk -----------------------------------------------------------
+
+    def walk(self, tokens: list[Token], *, line_offset: int) -> None:
+        list_depth = 0
+        in_body = False
+        consumed: set[int] = set()
+        count = len(tokens)
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+            elif kind == "heading_open" and index + 1 < count:
+                consumed.add(id(tokens[index + 1]))
+                self.add_section(token, tokens[index + 1], line_offset)
+            elif kind == "list_item_open":
+                if index + 2 < count and tokens[index + 1].type == "paragraph_open":
+                    consumed.add(id(tokens[index + 2]))
+                    self.add_item(tokens[index + 2], list_depth, line_offset)
+            elif kind == "tbody_open":
+                in_body = True
+            elif kind == "tbody_close":
+                in_body = False
+            elif kind == "tr_open" and in_body:
+                cells = []
+                for cell in tokens[index + 1 :]:
+                    if cell.type == "tr_close":
+                        break
+                    if cell.type == "inline":
+                        cells.append(cell)
+                consumed.update(id(cell) for cell in cells)
+                self.add_row(token, cells, line_offset)
+            elif kind == "inline" and id(token) not in consumed:
+                self.add_loose_inline(token, line_offset)
+            elif kind == "html_block":
+                self.add_html_block(token, line_offset)
+
+    # -- sections -----------------------------------------------------------
+
+    def add_section(self, heading: Token, inline: Token, line_offset: int) -> None:
+        level = int(heading.tag[1:])
+        title = plain_text(inline.children).strip()
+        first, last = self.lines(heading, line_offset)
+        while self.heading_path and self.heading_path[-1][0] >= level:
+            self.heading_path.pop()
+        self.heading_path.append((level, title))
+        start = self.source.line_offset(first)
+        section = Section(
+            title=title,
+            level=level,
+            path=tuple(name for _, name in self.heading_path),
+            span=Span(start, self.source.line_ends[last - 1]),
+            line=first,
+            anchor=self.slugs.unique(github_slug(title)),
+        )
+        self.document.sections.append(section)
+        self.section = section
+        self.collect_links(inline, line_offset)
+
+    # -- entries ------------------------------------------------------------
+
+    def add_item(self, inline: Token, depth: int, line_offset: int) -> None:
+        first, last = self.lines(inline, line_offset)
+        located = self.collect_links(inline, line_offset)
+        imap = located.imap
+        line = self.source.line_text(first)
+        start = self.source.line_offset(first) + len(line) - len(line.lstrip())
+        start = min(start, imap.to_source(0))
+        end = self.source.line_ends[last - 1]
+        self.document.entries.append(
+            build_entry(self.source, inline.content, located, Span(start, end), first, last,
+                        section=self.section, depth=depth, children=inline.children)
+        )
+
+    def add_row(self, row: Token, cells: list[Token], line_offset: int) -> None:
+        if not row.map:
+            return
+        first = row.map[0] + 1 + line_offset
+        links: list[Link] = []
+        hint = 0
+        for cell in cells:
+            located = self.collect_links(cell, line_offset, first_line=first, hint=hint)
+            links.extend(located.links)
+            hint = max(hint, located.imap.to_source(len(cell.content)) - self.source.line_offset(first))
+        if not any(link.kind != "image" for link in links):
+            return
+        start = self.source.line_offset(first)
+        end = self.source.line_ends[first - 1]
+        primary = next((link for link in links if link.kind != "image"), links[0])
+        cells_text = [plain_text(cell.children).strip() for cell in cells]
+        self.document.entries.append(
+            Entry(
+                span=Span(start, end), line=first, end_line=first, section=self.section, depth=0,
+                kind="row", raw=self.source.text[start:end], links=tuple(links),
+                name=primary.text, title=strip_markup(primary.text),
+                description=" | ".join(text for text in cells_text if text),
+                tags_text="", tags=(), tags_span=None, separator_span=None, after_link_span=None,
+            )
+        )
+
+    def add_loose_inline(self, inline: Token, line_offset: int) -> None:
+        if inline.map is None:
+            return
+        self.collect_links(inline, line_offset)
+
+    # -- links --------------------------------------------------------------
+
+    def collect_links(self, inline: Token, line_offset: int, *, first_line: int | None = None,
+                      hint: int = 0) -> LocatedLinks:
+        if first_line is None:
+            first_line = self.lines(inline, line_offset)[0]
+        located = locate_links(self.source, inline, first_line, hint)
+        self.document.links.extend(located.links)
+        for match in COMMENT_RE.finditer(inline.content):
+            self.add_comment(match, located.imap.to_source(match.start()), located.imap.to_source(match.end()))
+        return located
+
+    def add_html_block(self, block: Token, line_offset: int) -> None:
+        first, last = self.lines(block, line_offset)
+        start = self.source.line_offset(first)
+        end = self.source.line_ends[last - 1]
+        raw = self.source.text[start:end]
+        for match in COMMENT_RE.finditer(raw):
+            self.add_comment(match, start + match.start(), start + match.end())
+        lines = raw.split("\n") if "\r" not in raw else re.split(r"\r\n|\r|\n", raw)
+        markdown_lines = [i for i, text in enumerate(lines) if LIST_LINE_RE.match(text)]
+        if markdown_lines:
+            # Markdown list lines inside an HTML block: GitHub shows them as
+            # text, but they are entries; parse them where they stand.
+            kept = set(markdown_lines)
+            fragment = "\n".join(text if i in kept else "" for i, text in enumerate(lines))
+            self.walk(markdown_parser().parse(fragment), line_offset=first - 1)
+        markdown_starts = {self.source.line_offset(first + i) for i in markdown_lines}
+        for found in html_links(raw):
+            line_start = self.source.line_offset(self.source.position(start + found.start)[0])
+            if line_start in markdown_starts:
+                continue
+            self.document.links.append(html_link(found, start))
+
+    def add_comment(self, match: re.Match[str], start: int, end: int) -> None:
+        self.document.comments.append(
+            Comment(text=match.group(1).strip(), span=Span(start, end),
+                    line=self.source.position(start)[0], end_line=self.source.position(end)[0])
+        )
+
+    def lines(self, token: Token, line_offset: int) -> tuple[int, int]:
+        """1-based first and last line of a block token."""
+        begin, end = token.map or (0, 1)
+        return begin + 1 + line_offset, max(end, begin + 1) + line_offset
+
+
+class LocatedLinks:
+    __slots__ = ("links", "content_spans", "imap")
+
+    def __init__(self, imap: InlineMap) -> None:
+        self.imap = imap
+        self.links: list[Link] = []
+        self.content_spans: list[tuple[int, int]] = []
+
+    def add(self, link: Link, content_start: int, content_end: int) -> None:
+        self.links.append(link)
+        self.content_spans.append((content_start, content_end))
+
+
+def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) -> LocatedLinks:
+    """Every link in ``inline`` with spans in the file, in reading order."""
+    src = inline.content
+    imap = InlineMap(src, source, first_line, hint=hint)
+    located = LocatedLinks(imap)
+    children = inline.children or []
+    found: list[tuple[int, int, Link]] = []
+    for index, child in enumerate(children):
+        meta = child.meta or {}
+        if "start" not in meta:
+            continue
+        start, end = meta["start"], meta["end"]
+        if child.type == "image":
+            link = markdown_link(src, imap, start + 1, end, "image", plain_text(child.children))
+        elif child.markup == "autolink":
+            span = Span(imap.to_source(start + 1), imap.to_source(end - 1))
+            link = Link(text=src[start + 1 : end - 1], url=src[start + 1 : end - 1],
+                        span=Span(imap.to_source(start), imap.to_source(end)),
+                        text_span=span, url_span=span, kind="autolink")
+        else:
+            link = markdown_link(src, imap, start, end, "inline", label_text(children, index),
+                                 href=str(child.attrs.get("href", "")))
+        found.append((start, end, link))
+    for found_html in html_links(src) if "<" in src else []:
+        link = html_link(found_html, 0, imap)
+        found.append((found_html.start, found_html.end, link))
+    taken = [(start, end) for start, end, _ in found]
+    for pattern in MALFORMED_PATTERNS:
+        for match in pattern.finditer(src):
+            if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in taken):
+                continue
+            kind = "reversed" if pattern is REVERSED_RE else "broken"
+            link = Link(
+                text=match.group(1), url=match.group(2),
+                span=Span(imap.to_source(match.start()), imap.to_source(match.end())),
+                text_span=Span(imap.to_source(match.start(1)), imap.to_source(match.end(1))),
+                url_span=Span(imap.to_source(match.start(2)), imap.to_source(match.end(2))),
+                kind=kind,
+            )
+            found.append((match.start(), match.end(), link))
+            taken.append((match.start(), match.end()))
+    for start, end, link in sorted(found, key=lambda item: item[0]):
+        located.add(link, start, end)
+    return located
+
+
+def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: str, text: str,
+                  href: str = "") -> Link:
+    """A ``[text](url)`` (or ``![alt](src)``, ``[text][ref]``) at ``src[start:end]``."""
+    label_end = match_bracket(src, start)
+    if label_end < 0 or label_end >= end:
+        label_end = start
+    if label_end + 1 < end and src[label_end + 1] == "(":
+        url_start, url_end = destination_bounds(src, label_end + 1, end)
+        url = src[url_start:url_end]
+        link_kind = kind
+    else:
+        url_start, url_end = label_end + 1, end
+        url = href
+        link_kind = "reference" if kind == "inline" else kind
+    open_at = start - 1 if kind == "image" else start
+    return Link(
+        text=text,
+        url=url,
+        span=Span(imap.to_source(open_at), imap.to_source(end)),
+        text_span=Span(imap.to_source(start + 1), imap.to_source(max(label_end, start + 1))),
+        url_span=Span(imap.to_source(url_start), imap.to_source(url_end)),
+        kind=link_kind,  # type: ignore[arg-type]
+    )
+
+
+def html_link(found: HtmlLink, base: int, imap: InlineMap | None = None) -> Link:
+    def at(offset: int) -> int:
+        return imap.to_source(offset) if imap is not None else base + offset
+
+    return Link(
+        text=found.text, url=found.url,
+        span=Span(at(found.start), at(found.end)),
+        text_span=Span(at(found.start), at(found.end)),
+        url_span=Span(at(found.url_start), at(found.url_end)),
+        kind="image" if found.tag == "img" else "html",
+    )
+
+
+def label_text(children: list[Token], open_index: int) -> str:
+    depth = 0
+    inner: list[Any] = []
+    for child in children[open_index + 1 :]:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            if depth == 0:
+                break
+            depth -= 1
+        inner.append(child)
+    return plain_text(inner)
+
+
+def build_entry(source: Source, content: str, located: LocatedLinks, span: Span, first: int,
+                last: int, *, section: Section | None, depth: int,
+                children: list[Token] | None) -> Entry:
+    """Split an item into name, title, description and tags."""
+    imap = located.imap
+    primary_index = next(
+        (i for i, link in enumerate(located.links)
+         if link.kind in ("inline", "reference", "autolink", "html")),
+        None,
+    )
+    if primary_index is None:
+        name, before, after_start = "", "", 0
+    else:
+        name = located.links[primary_index].text
+        before = content[: located.content_spans[primary_index][0]]
+        after_start = located.content_spans[primary_index][1]
+    after = content[after_start:]
+    separator_span = None
+    separator = ""
+    sep_match = SEPARATOR_RE.match(after) if primary_index is not None else None
+    if sep_match and sep_match.end() < len(after):
+        separator = sep_match.group(1).strip()
+        separator_span = Span(imap.to_source(after_start + sep_match.start()),
+                              imap.to_source(after_start + sep_match.end()))
+        body_start = after_start + sep_match.end()
+    else:
+        body_start = after_start
+    body = content[body_start:]
+    bar = max(body.rfind(bar_char) for bar_char in TAG_BARS)
+    if bar >= 0 and not inside_link(body_start + bar, located.content_spans):
+        tags_raw = body[bar + 1 :]
+        tags_text = tags_raw.strip()
+        lead = len(tags_raw) - len(tags_raw.lstrip())
+        tags_start = body_start + bar + 1 + lead
+        tags_span = Span(imap.to_source(tags_start), imap.to_source(tags_start + len(tags_text)))
+        description_raw = body[:bar]
+    else:
+        tags_text, tags_span, description_raw = "", None, body
+    description = strip_markup(description_raw).strip()
+    plain_name = strip_markup(name).strip()
+    leading = strip_markup(before).strip(" -*:")
+    if primary_index is None:
+        title = description
+    elif leading:
+        title = leading
+    elif separator in (":", "："):
+        title = f"{plain_name.rstrip(':').rstrip()}: {description}" if description else plain_name
+    elif plain_name.endswith(":") and description:
+        title = f"{plain_name} {description}"
+    else:
+        title = plain_name
+    after_link_span = (Span(imap.to_source(after_start), imap.to_source(len(content)))
+                       if primary_index is not None else None)
+    return Entry(
+        span=span, line=first, end_line=last, section=section, depth=depth, kind="item",
+        raw=source.text[span.start : span.end], links=tuple(located.links), name=plain_name,
+        title=" ".join(title.split()), description=description, tags_text=tags_text,
+        tags=tuple(tag.strip() for tag in tags_text.split(",") if tag.strip()),
+        tags_span=tags_span, separator_span=separator_span, after_link_span=after_link_span,
+    )
+
+
+def inside_link(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def strip_markup(text: str) -> str:
+    text = LINK_MARKUP_RE.sub(r"\1", text)
+    return " ".join(MARKUP_RE.sub("", text).split())

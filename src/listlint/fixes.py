@@ -1,0 +1,99 @@
+"""Applying fixes: in memory, then written atomically.
+
+A fix is applied whole or not at all; a fix whose edits overlap an already
+accepted one waits for the next round (the pipeline re-lints until nothing
+changes).  Only the reported bytes change: the rest of the decoded text is
+kept as it is, and it is encoded back with the file's own encoding and BOM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from listlint.diagnostics import Diagnostic, Edit
+from listlint.errors import InputError
+from listlint.source import Source
+
+__all__ = ["apply_fixes", "write_atomically", "unified_diff"]
+
+
+def apply_fixes(
+    text: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False
+) -> tuple[str, list[Diagnostic]]:
+    """Apply every applicable, non-overlapping fix; return new text and the fixed."""
+    accepted: list[Edit] = []
+    fixed: list[Diagnostic] = []
+    for diagnostic in sorted(diagnostics, key=lambda d: d.sort_key()):
+        fix = diagnostic.fix
+        if fix is None or not fix.edits or (fix.applicability == "unsafe" and not unsafe):
+            continue
+        if any(edit.start < 0 or edit.end > len(text) for edit in fix.edits):
+            continue
+        if any(overlaps(edit, other) for edit in fix.edits for other in accepted):
+            continue
+        accepted.extend(fix.edits)
+        fixed.append(diagnostic)
+    pieces = []
+    position = 0
+    for edit in sorted(accepted, key=lambda e: (e.start, e.end)):
+        pieces.append(text[position : edit.start])
+        pieces.append(edit.content)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces), fixed
+
+
+def overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def unified_diff(source: Source, new_text: str) -> str:
+    old = source.text.splitlines(keepends=True)
+    new = new_text.splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, f"a/{source.path}", f"b/{source.path}"))
+
+
+def write_atomically(source: Source, new_text: str) -> None:
+    """Write ``new_text`` to ``source.path``: temp file, fsync, rename.
+
+    A symlink is followed, so the link stays a link and its target changes.
+    The file keeps its permission bits.  A crash at any point leaves either
+    the old file or the new one, never a mix.
+    """
+    target = Path(os.path.realpath(source.path))
+    data = source.encode(new_text)
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".listlint-tmp",
+                                             dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{source.path}: cannot write fix ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise InputError(f"{source.path}: cannot write fix ({exc.strerror or exc})") from exc
+    sync_directory(target.parent)
+
+
+def sync_directory(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,1 @@
+"""The network: HTTP engine, cache and API clients (imported only with --online)."""

@@ -1,0 +1,7 @@
+"""Config keys of the network subsystem (no heavy imports here)."""
+
+from __future__ import annotations
+
+from listlint.options import Option
+
+NETWORK_OPTIONS: tuple[Option, ...] = ()

@@ -1,0 +1,241 @@
+"""The pipeline, stage by stage:
+
+read -> parse -> check (offline rules, then network rules) -> decide
+(suppressions, per-section ignores, changed lines) -> fix -> (report, exit
+code: in the CLI).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from listlint.config import Settings
+from listlint.diagnostics import Diagnostic
+from listlint.document import Document, parse_document
+from listlint.errors import ListlintError, RuleCrashed
+from listlint.fixes import apply_fixes
+from listlint.rules.base import RuleContext
+from listlint.rules.registry import find_plugins, load_rules
+from listlint.selection import ActiveRule, select_rules
+from listlint.services import Services
+from listlint.source import Source, read_source
+from listlint.suppressions import read_suppressions
+
+__all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
+
+MAX_FIX_ROUNDS = 10
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunOptions:
+    online: bool = False
+    fix: bool = False
+    unsafe_fixes: bool = False
+    # Per path, the 1-based lines to report on (None: every line).
+    changed_lines: Mapping[str, frozenset[int]] | None = None
+
+
+@dataclass(slots=True)
+class FileResult:
+    source: Source
+    document: Document
+    diagnostics: list[Diagnostic]
+    fixed: list[Diagnostic] = field(default_factory=list)
+    fixed_text: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed_text is not None and self.fixed_text != self.source.text
+
+
+@dataclass(slots=True)
+class RunResult:
+    files: list[FileResult]
+    rules: list[ActiveRule]
+    services: Services
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for result in self.files for d in result.diagnostics]
+
+    @property
+    def fixed(self) -> list[Diagnostic]:
+        return [d for result in self.files for d in result.fixed]
+
+
+def load_active_rules(settings: Settings, *, online: bool) -> list[ActiveRule]:
+    return select_rules(load_rules(find_plugins(settings.plugin_files)), settings, online=online)
+
+
+def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) -> RunResult:
+    """Run the whole pipeline over ``paths``; fixes are computed, not written."""
+    active = load_active_rules(settings, online=options.online)
+    services = Services(settings)
+    sources = [read_source(path) for path in paths]
+    documents = [parse_document(source) for source in sources]
+    found = check_documents(documents, active, settings, services, options)
+    files = []
+    for document, diagnostics in zip(documents, found, strict=True):
+        kept = decide(document, diagnostics, settings, options)
+        result = FileResult(document.source, document, kept)
+        if options.fix:
+            fix_file(result, active, settings, services, options)
+        files.append(result)
+    return RunResult(files, active, services)
+
+
+def lint_text(text: str, settings: Settings | None = None, *, path: str = "README.md",
+              options: RunOptions | None = None) -> list[Diagnostic]:
+    """Lint Markdown ``text`` with offline rules (for tests and embedding)."""
+    settings = settings or Settings()
+    options = options or RunOptions()
+    active = load_active_rules(settings, online=options.online)
+    document = parse_document(Source(path=path, text=text))
+    services = Services(settings)
+    found = check_documents([document], active, settings, services, options)[0]
+    return decide(document, found, settings, options)
+
+
+# -- check --------------------------------------------------------------------
+
+
+def check_documents(
+    documents: Sequence[Document],
+    active: Sequence[ActiveRule],
+    settings: Settings,
+    services: Services,
+    options: RunOptions,
+) -> list[list[Diagnostic]]:
+    """Offline rules synchronously, then every network rule in one event loop."""
+    results: list[list[Diagnostic]] = [[] for _ in documents]
+    pending: list[tuple[int, ActiveRule, Any]] = []
+    for index, document in enumerate(documents):
+        for entry in active:
+            context = make_context(entry, document, settings, services, options)
+            outcome = run_rule(entry, document, context)
+            if inspect.isawaitable(outcome):
+                pending.append((index, entry, outcome))
+            else:
+                results[index].extend(outcome)
+    if pending:
+        for (index, _, _), diagnostics in zip(pending, await_all(pending, services), strict=True):
+            results[index].extend(diagnostics)
+    return results
+
+
+def make_context(entry: ActiveRule, document: Document, settings: Settings, services: Services,
+                 options: RunOptions) -> RuleContext:
+    changed = None
+    if options.changed_lines is not None:
+        changed = options.changed_lines.get(document.path, frozenset())
+    return RuleContext(rule=entry.rule, document=document, settings=settings, services=services,
+                       options=entry.options, severity=entry.severity, changed_lines=changed)
+
+
+def run_rule(entry: ActiveRule, document: Document, context: RuleContext) -> Any:
+    try:
+        outcome = entry.rule.check(document, context)
+        return outcome if inspect.isawaitable(outcome) else list(outcome)
+    except ListlintError:
+        raise
+    except Exception as exc:
+        raise crashed(entry, document, exc) from exc
+
+
+def crashed(entry: ActiveRule, document: Document, exc: BaseException) -> RuleCrashed:
+    return RuleCrashed(
+        f"rule {entry.rule.code} ({entry.rule.name}) crashed on {document.path}: "
+        f"{type(exc).__name__}: {exc}"
+    )
+
+
+def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) -> list[list[Diagnostic]]:
+    import asyncio
+
+    async def gather() -> list[Any]:
+        try:
+            return await asyncio.gather(*(outcome for _, _, outcome in pending),
+                                        return_exceptions=True)
+        finally:
+            await services.aclose()
+
+    outcomes = asyncio.run(gather())
+    results = []
+    for (_, entry, _), outcome in zip(pending, outcomes, strict=True):
+        if isinstance(outcome, ListlintError):
+            raise outcome
+        if isinstance(outcome, BaseException):
+            raise RuleCrashed(f"rule {entry.rule.code} ({entry.rule.name}) crashed: "
+                              f"{type(outcome).__name__}: {outcome}") from outcome
+        results.append(list(outcome))
+    return results
+
+
+# -- decide -------------------------------------------------------------------
+
+
+def decide(document: Document, diagnostics: Iterable[Diagnostic], settings: Settings,
+           options: RunOptions) -> list[Diagnostic]:
+    """Drop what suppressions, per-section ignores and changed-lines mode hide."""
+    kept = read_suppressions(document).filter(diagnostics)
+    ignores = settings.get("per-section-ignores")
+    if ignores:
+        kept = [d for d in kept if not ignored_in_section(document, d, ignores)]
+    if options.changed_lines is not None:
+        lines = options.changed_lines.get(document.path, frozenset())
+        kept = [d for d in kept if any(line in lines for line in range(d.line, d.end_line + 1))]
+    return sorted(set(kept), key=Diagnostic.sort_key)
+
+
+def ignored_in_section(document: Document, diagnostic: Diagnostic,
+                       ignores: Mapping[str, list[str]]) -> bool:
+    section = document.section_at(document.source.line_offset(diagnostic.line))
+    if section is None:
+        return False
+    for heading, selectors in ignores.items():
+        wanted = tuple(part.strip() for part in heading.split(">"))
+        if contains_run(section.path, wanted) and any(
+            s == "ALL" or s == diagnostic.name or diagnostic.code.startswith(s) for s in selectors
+        ):
+            return True
+    return False
+
+
+def contains_run(path: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    size = len(wanted)
+    return any(path[i : i + size] == wanted for i in range(len(path) - size + 1))
+
+
+# -- fix ----------------------------------------------------------------------
+
+
+def fix_file(result: FileResult, active: Sequence[ActiveRule], settings: Settings,
+             services: Services, options: RunOptions) -> None:
+    """Apply fixes until nothing changes; re-lint offline between rounds."""
+    offline = [entry for entry in active if not entry.rule.needs_network]
+    text = result.source.text
+    diagnostics = result.diagnostics
+    fixed_all: list[Diagnostic] = []
+    round_options = RunOptions(online=False, changed_lines=options.changed_lines)
+    for _ in range(MAX_FIX_ROUNDS):
+        new_text, fixed = apply_fixes(text, diagnostics, unsafe=options.unsafe_fixes)
+        if new_text == text:
+            break
+        fixed_all.extend(fixed)
+        text = new_text
+        source = Source(path=result.source.path, text=text, encoding=result.source.encoding,
+                        bom=result.source.bom)
+        document = parse_document(source)
+        found = check_documents([document], offline, settings, services, round_options)[0]
+        diagnostics = decide(document, found, settings, round_options)
+        result.document = document
+    if fixed_all:
+        network = [d for d in result.diagnostics
+                   if d.code in {e.rule.code for e in active if e.rule.needs_network}
+                   and d not in fixed_all]
+        result.diagnostics = sorted([*diagnostics, *network], key=Diagnostic.sort_key)
+        result.fixed = fixed_all
+        result.fixed_text = text

@@ -1,0 +1,121 @@
+"""Finding and loading rules: built-ins, entry points, local files.
+
+Finding (which plugins exist) is separate from loading (importing them), so
+that ``listlint rules`` and a normal run report a broken plugin the same way.
+A code or name defined twice is a loud error, never a silent override.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from listlint.errors import PluginError
+from listlint.rules.base import Rule
+
+__all__ = ["BUILTIN_MODULES", "PluginRef", "find_plugins", "load_rules"]
+
+ENTRY_POINT_GROUP = "listlint.rules"
+
+# Built-in rules, in the order ``listlint rules`` lists them.
+BUILTIN_MODULES: tuple[str, ...] = (
+    "listlint.rules.malformed_link",
+    "listlint.rules.duplicate_link",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PluginRef:
+    """Where a set of rules comes from: a module name or a file path."""
+
+    origin: str
+    target: str
+    kind: str  # "builtin", "entry-point" or "file"
+
+
+def find_plugins(local_files: Iterable[str | Path] = ()) -> list[PluginRef]:
+    refs = [PluginRef("listlint", name, "builtin") for name in BUILTIN_MODULES]
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        refs.append(PluginRef(f"entry point {point.name!r}", point.value, "entry-point"))
+    for file in local_files:
+        refs.append(PluginRef(f"local rule file {file}", str(file), "file"))
+    return refs
+
+
+def load_rules(refs: Iterable[PluginRef]) -> list[Rule]:
+    """Import every plugin and return its rules; clashes raise ``PluginError``."""
+    rules: list[Rule] = []
+    owners: dict[str, str] = {}
+    for ref in refs:
+        for rule in rules_of(load_target(ref), ref):
+            for key in (rule.code, rule.name):
+                if key in owners:
+                    raise PluginError(
+                        f"rule {key!r} is defined twice: by {owners[key]} and by {ref.origin}"
+                    )
+                owners[key] = ref.origin
+            rules.append(rule)
+    return rules
+
+
+def load_target(ref: PluginRef) -> Any:
+    try:
+        if ref.kind == "file":
+            return import_file(Path(ref.target))
+        module_name, _, attribute = ref.target.partition(":")
+        module = importlib.import_module(module_name)
+        return getattr(module, attribute) if attribute else module
+    except PluginError:
+        raise
+    except Exception as exc:
+        raise PluginError(f"cannot load {ref.origin}: {type(exc).__name__}: {exc}") from exc
+
+
+def import_file(path: Path) -> ModuleType:
+    if not path.is_file():
+        raise PluginError(f"local rule file {path} does not exist")
+    name = f"listlint_local_rules.{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise PluginError(f"local rule file {path} cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def rules_of(target: Any, ref: PluginRef) -> Iterator[Rule]:
+    """A plugin is a Rule, a module with RULE or RULES, or an iterable of Rules."""
+    if isinstance(target, Rule):
+        yield target
+        return
+    if isinstance(target, ModuleType):
+        found = getattr(target, "RULES", None) or (
+            [target.RULE] if hasattr(target, "RULE") else None
+        )
+        if found is None:
+            raise PluginError(f"{ref.origin} defines no RULE or RULES")
+        target = found
+    try:
+        items = list(target)
+    except TypeError:
+        raise PluginError(f"{ref.origin} is not a listlint Rule") from None
+    for item in items:
+        if not isinstance(item, Rule):
+            raise PluginError(f"{ref.origin} provides {item!r}, which is not a listlint Rule")
+        validate_rule(item, ref)
+        yield item
+
+
+def validate_rule(rule: Rule, ref: PluginRef) -> None:
+    if not rule.code or not rule.code[0].isalpha() or not rule.code.isalnum():
+        raise PluginError(f"{ref.origin}: rule code {rule.code!r} must be letters then digits")
+    if not rule.name or rule.name != rule.name.lower() or " " in rule.name:
+        raise PluginError(f"{ref.origin}: rule name {rule.name!r} must be kebab-case")

@@ -1,0 +1,39 @@
+"""Shared, lazily created resources for rules (HTTP engine, cache, API clients).
+
+Nothing here imports the network stack; subsystems attach what they create
+with :meth:`Services.get` and are closed together at the end of a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+__all__ = ["Services"]
+
+
+class Services:
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self._made: dict[str, Any] = {}
+        self._closers: list[Callable[[], Any]] = []
+        # Counters and notes for the end-of-run summary, keyed by subsystem.
+        self.stats: dict[str, Any] = {}
+
+    def get(self, key: str, factory: Callable[[], T]) -> T:
+        """The shared object named ``key``, made by ``factory`` on first use."""
+        if key not in self._made:
+            self._made[key] = factory()
+        return self._made[key]  # type: ignore[no-any-return]
+
+    def on_close(self, closer: Callable[[], Any]) -> None:
+        self._closers.append(closer)
+
+    async def aclose(self) -> None:
+        closers, self._closers = self._closers, []
+        for closer in reversed(closers):
+            result = closer()
+            if hasattr(result, "__await__"):
+                await result

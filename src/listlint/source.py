@@ -1,0 +1,134 @@
+"""Reading a list file: bytes -> text, keeping what is needed to write it back.
+
+A ``Source`` remembers the encoding and BOM so that ``--fix`` can write the
+file back byte for byte except for the edits it reports.  Offsets everywhere
+in listlint are indexes into ``Source.text`` (code points, BOM excluded);
+lines and columns are 1-based, columns counted in code points.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from listlint.errors import InputError
+
+__all__ = ["Source", "read_source", "decode_source"]
+
+# The same line breaks markdown-it-py normalises, so its line maps and ours agree.
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(slots=True)
+class Source:
+    """The decoded text of one file and a line index over it."""
+
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    bom: bytes = b""
+    line_starts: list[int] = field(default_factory=list)
+    line_ends: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            self.line_starts, self.line_ends = index_lines(self.text)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its line break."""
+        if not 1 <= line <= len(self.line_starts):
+            return ""
+        return self.text[self.line_starts[line - 1] : self.line_ends[line - 1]]
+
+    def line_offset(self, line: int) -> int:
+        """Offset of the first character of 1-based ``line``."""
+        line = min(max(line, 1), len(self.line_starts))
+        return self.line_starts[line - 1]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``."""
+        offset = min(max(offset, 0), len(self.text))
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        index = max(index, 0)
+        # An offset inside a CRLF pair belongs to the end of that line.
+        column = min(offset, self.line_ends[index]) - self.line_starts[index] + 1
+        return index + 1, column
+
+    def encode(self, text: str) -> bytes:
+        """Encode ``text`` the way this file was encoded, BOM included."""
+        return self.bom + text.encode(self.encoding)
+
+
+def index_lines(text: str) -> tuple[list[int], list[int]]:
+    starts = [0]
+    ends: list[int] = []
+    for match in LINE_BREAK_RE.finditer(text):
+        ends.append(match.start())
+        starts.append(match.end())
+    ends.append(len(text))
+    return starts, ends
+
+
+def decode_source(data: bytes, path: str) -> Source:
+    """Decode ``data``; raise ``InputError`` for binary or undecodable input."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not valid {encoding} despite its BOM ({exc.reason})") from exc
+            return Source(path=path, text=text, encoding=encoding, bom=bom)
+    if looks_binary(data):
+        raise InputError(f"{path}: binary file, not a Markdown list")
+    try:
+        return Source(path=path, text=data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: Latin-1 decodes any byte and encodes back to the same bytes,
+    # so a fix can never lose data.  cp1252 lists are read (almost) right too.
+    return Source(path=path, text=data.decode("latin-1"), encoding="latin-1")
+
+
+def looks_binary(data: bytes) -> bool:
+    """Heuristic used by git and grep: NUL bytes or mostly control bytes."""
+    head = data[:8192]
+    if not head:
+        return False
+    if head.count(0) > max(1, len(head) // 100):
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(head) // 10
+
+
+def read_source(path: str | Path) -> Source:
+    """Read and decode the file at ``path``; every failure is an ``InputError``."""
+    name = str(path)
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise InputError(f"{name}: is a directory, not a Markdown file")
+        data = file.read_bytes()
+    except InputError:
+        raise
+    except FileNotFoundError as exc:
+        raise InputError(f"{name}: no such file") from exc
+    except PermissionError as exc:
+        raise InputError(f"{name}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    return decode_source(data, name)
