@@ -53,6 +53,7 @@ def build_parser() -> ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
                        help="lowest severity that makes the exit code 1 (default: error)")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("--shard", metavar="K/N", help="check only the K-th of N parts of the URLs")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--config", type=Path)

@@ -15,6 +15,7 @@ from typing import Any
 from listlint.errors import ConfigError
 from listlint.net.options import NETWORK_OPTIONS
 from listlint.options import Option
+from listlint.sharding import parse_shard
 
 __all__ = ["Settings", "load_settings", "find_config", "OPTIONS", "CONFIG_FILES"]
 
@@ -28,6 +29,8 @@ CORE_OPTIONS: tuple[Option, ...] = (
     Option("rules", {}, "Per-rule tables: severity and the rule's own options."),
     Option("plugins", [], "Local rule files (.py), relative to the config file."),
     Option("online", False, "Run rules that need the network."),
+    Option("shard", "", "K/N: check only the K-th of N deterministic parts of the URLs.",
+           validate=lambda value: (parse_shard(value), value)[1] if value else value),
 )
 
 OPTIONS: dict[str, Option] = {option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS}

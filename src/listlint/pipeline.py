@@ -73,7 +73,7 @@ def load_active_rules(settings: Settings, *, online: bool) -> list[ActiveRule]:
 def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) -> RunResult:
     """Run the whole pipeline over ``paths``; fixes are computed, not written."""
     active = load_active_rules(settings, online=options.online)
-    services = Services(settings)
+    services = Services(settings, frozenset(entry.rule.name for entry in active))
     sources = [read_source(path) for path in paths]
     documents = [parse_document(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
@@ -94,7 +94,7 @@ def lint_text(text: str, settings: Settings | None = None, *, path: str = "READM
     options = options or RunOptions()
     active = load_active_rules(settings, online=options.online)
     document = parse_document(Source(path=path, text=text))
-    services = Services(settings)
+    services = Services(settings, frozenset(entry.rule.name for entry in active))
     found = check_documents([document], active, settings, services, options)[0]
     return decide(document, found, settings, options)
 

@@ -15,8 +15,10 @@ __all__ = ["Services"]
 
 
 class Services:
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, active_rules: frozenset[str] = frozenset()) -> None:
         self.settings = settings
+        # Names of the rules this run executes (a network rule may defer to another).
+        self.active_rules = active_rules
         self._made: dict[str, Any] = {}
         self._closers: list[Callable[[], Any]] = []
         # Counters and notes for the end-of-run summary, keyed by subsystem.

@@ -15,6 +15,7 @@ from listlint.errors import UsageError
 from listlint.fixes import unified_diff, write_atomically
 from listlint.pipeline import RunOptions, RunResult, lint_paths
 from listlint.reporters import reporter_class, summarize
+from listlint.sharding import parse_shard
 
 FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
 
@@ -42,7 +43,12 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     settings = load_settings(args.config)
     overrides = {"select": args.select, "extend_select": args.extend_select,
-                 "ignore": args.ignore, "online": args.online}
+                 "ignore": args.ignore, "online": args.online, "shard": args.shard}
+    if args.shard:
+        try:
+            parse_shard(args.shard)
+        except ValueError as exc:
+            raise UsageError(f"--shard: {exc}") from None
     return settings.with_values(**overrides)
 
 
