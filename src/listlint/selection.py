@@ -77,7 +77,7 @@ def select_rules(
             continue
         table = settings.rule_table(rule.name, rule.code)
         options = {**rule.options, **{k: v for k, v in table.items() if k != "severity"}}
-        severity = Severity(table["severity"]) if "severity" in table else rule.severity
+        severity = Severity.parse(table["severity"]) if "severity" in table else rule.severity
         active.append(ActiveRule(rule, severity, options))
     return active
 
@@ -86,21 +86,21 @@ def check_rule_tables(rules: Sequence[Rule], settings: Settings) -> None:
     by_key = {key: rule for rule in rules for key in (rule.name, rule.code)}
     for key, table in settings.get("rules").items():
         rule = by_key.get(key)
-        where = settings.describe(f"rules.{key}")
         if rule is None:
-            raise ConfigError(f"{where}: unknown rule")
+            raise ConfigError(f"{settings.describe(f'rules.{key}')}: unknown rule")
         for option, value in table.items():
+            where = settings.describe(f"rules.{key}.{option}")
             if option == "severity":
                 try:
                     Severity.parse(str(value))
                 except ValueError as exc:
-                    raise ConfigError(f"{where}.severity: {exc}") from None
+                    raise ConfigError(f"{where}: {exc}") from None
                 continue
             if option not in rule.options:
                 known = ", ".join(sorted(rule.options)) or "none besides severity"
-                raise ConfigError(f"{where}.{option}: unknown option (known: {known})")
+                raise ConfigError(f"{where}: unknown option (known: {known})")
             default = rule.options[option]
             try:
                 check_value(value, type(default) if default is not None else object)
             except ValueError as exc:
-                raise ConfigError(f"{where}.{option}: {exc}") from None
+                raise ConfigError(f"{where}: {exc}") from None

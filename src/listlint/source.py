@@ -93,23 +93,30 @@ def decode_source(data: bytes, path: str) -> Source:
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: not valid {encoding} despite its BOM ({exc.reason})") from exc
             return Source(path=path, text=text, encoding=encoding, bom=bom)
-    if looks_binary(data):
-        raise InputError(f"{path}: binary file, not a Markdown list")
     try:
-        return Source(path=path, text=data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
+    if looks_binary(data, valid_utf8=text is not None):
+        raise InputError(f"{path}: binary file, not a Markdown list")
+    if text is not None:
+        return Source(path=path, text=text)
     # Not UTF-8: Latin-1 decodes any byte and encodes back to the same bytes,
     # so a fix can never lose data.  cp1252 lists are read (almost) right too.
     return Source(path=path, text=data.decode("latin-1"), encoding="latin-1")
 
 
-def looks_binary(data: bytes) -> bool:
-    """Heuristic used by git and grep: NUL bytes or mostly control bytes."""
+def looks_binary(data: bytes, *, valid_utf8: bool) -> bool:
+    """Heuristic in the spirit of git and grep: NUL bytes or mostly control bytes.
+
+    A few stray NUL bytes in otherwise valid UTF-8 are text (markdown-it
+    replaces them); NUL bytes in something that is not UTF-8 are binary.
+    """
     head = data[:8192]
     if not head:
         return False
-    if head.count(0) > max(1, len(head) // 100):
+    nuls = head.count(0)
+    if nuls > len(head) // 20 or (nuls and not valid_utf8):
         return True
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls > len(head) // 10

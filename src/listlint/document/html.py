@@ -34,7 +34,7 @@ class LinkCollector(HTMLParser):
         self.links: list[HtmlLink] = []
         self.open_anchor: tuple[str, int, int, int, list[str]] | None = None
 
-    def offset(self) -> int:
+    def current_offset(self) -> int:
         line, column = self.getpos()
         return self.line_starts[line - 1] + column
 
@@ -45,7 +45,7 @@ class LinkCollector(HTMLParser):
         value = next((v for k, v in attrs if k == wanted and v is not None), None)
         if value is None:
             return
-        start = self.offset()
+        start = self.current_offset()
         raw = self.get_starttag_text() or ""
         value_at = find_attribute_value(raw, wanted)
         url_start = start + value_at if value_at >= 0 else start
@@ -66,7 +66,7 @@ class LinkCollector(HTMLParser):
         if tag != "a" or self.open_anchor is None:
             return
         url, start, url_start, url_end, parts = self.open_anchor
-        end = self.text.find(">", self.offset()) + 1 or len(self.text)
+        end = self.text.find(">", self.current_offset()) + 1 or len(self.text)
         text = " ".join("".join(parts).split())
         self.links.append(HtmlLink("a", text, url, start, end, url_start, url_end))
         self.open_anchor = None

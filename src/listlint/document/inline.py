@@ -9,6 +9,7 @@ maps an offset in an inline token's content back to an offset in the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -70,6 +71,8 @@ class InlineMap:
             position += len(piece) + 1
 
     def to_source(self, offset: int) -> int:
+        if len(self.bases) == 1:
+            return self.bases[0] + offset
         index = 0
         for candidate, start in enumerate(self.content_starts):
             if start > offset:
@@ -120,6 +123,9 @@ def match_bracket(src: str, start: int, opening: str = "[", closing: str = "]") 
     return -1
 
 
+PLAIN_DESTINATION_RE = re.compile(r"[^\s()\\<]*")
+
+
 def destination_bounds(src: str, open_paren: int, end: int) -> tuple[int, int]:
     """Start and end of a link destination after ``(`` at ``open_paren``."""
     index = open_paren + 1
@@ -130,6 +136,9 @@ def destination_bounds(src: str, open_paren: int, end: int) -> tuple[int, int]:
         if 0 <= close < end:
             return index + 1, close
     start = index
+    plain = PLAIN_DESTINATION_RE.match(src, index, end)
+    if plain and (plain.end() == end or src[plain.end()] in " \t\n)"):
+        return start, plain.end()  # no parentheses or escapes: the common case
     depth = 0
     while index < end:
         char = src[index]

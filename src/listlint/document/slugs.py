@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 # GitHub keeps letters, marks, numbers, connector punctuation, spaces and
 # hyphens; everything else (punctuation, symbols, emoji) is dropped.
@@ -19,6 +20,22 @@ def github_slug(text: str) -> str:
         elif unicodedata.category(char) == "Pc":
             out.append(char)
     return re.sub(" ", "-", "".join(out))
+
+
+def heading_text(tokens: list[Any] | None) -> str:
+    """A heading's rendered text, as GitHub slugs it.
+
+    Unlike ``plain_text`` this leaves out images (an ``<img>`` has no text
+    content, so ``# Name ![badge](...)`` is ``#name-``) and raw HTML, and it
+    keeps the spaces around them.
+    """
+    parts = []
+    for token in tokens or []:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
 
 
 class SlugCounter:

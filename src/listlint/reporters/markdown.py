@@ -22,11 +22,11 @@ class MarkdownReporter(Reporter):
         lines.append(f"Checked {len(summary.files)} file(s): {counts or 'no problems found'}.")
         lines.append("")
         if self.diagnostics:
-            names = {d.code: (d.name, d.severity.value) for d in self.diagnostics}
+            names = {d.code: d.name for d in self.diagnostics}
             lines += ["| rule | severity | count |", "| --- | --- | ---: |"]
-            for code, count in Counter(d.code for d in self.diagnostics).most_common():
-                name, severity = names[code]
-                lines.append(f"| `{code}` {name} | {ICONS[severity]} | {count} |")
+            counts = Counter((d.code, d.severity.value) for d in self.diagnostics)
+            for (code, severity), count in counts.most_common():
+                lines.append(f"| `{code}` {names[code]} | {ICONS[severity]} | {count} |")
             lines += ["", "| where | rule | message |", "| --- | --- | --- |"]
             for d in self.diagnostics[:MAX_ROWS]:
                 lines.append(f"| {cell(d.path)}:{d.line}:{d.column} | `{d.code}` | {cell(d.message)} |")

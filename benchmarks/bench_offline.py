@@ -1,0 +1,99 @@
+"""Offline speed: listlint against markdownlint-cli2 and awesome-lint, same run.
+
+    python3 benchmarks/bench_offline.py [LIST.md] [--runs N]
+
+Default list: ../shared/corpora/awesome-go.md (4,000 lines, 3,100+ links).
+The npm tools are installed into benchmarks/.work/ on first use (npm
+registry).  Each tool runs N times, interleaved, on a copy of the list named
+README.md; the script prints medians as ratios (the machine is shared and
+noisy, so absolute times mean little) and checks the targets:
+listlint's whole offline run well under a second, and at least 3x faster
+than markdownlint-cli2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+WORK = HERE / ".work"
+DEFAULT_LIST = PROJECT.parent / "shared" / "corpora" / "awesome-go.md"
+NPM_TOOLS = ("markdownlint-cli2", "awesome-lint")
+
+
+def ensure_npm_tools() -> Path:
+    bin_dir = WORK / "node_modules" / ".bin"
+    if all((bin_dir / tool).exists() for tool in NPM_TOOLS):
+        return bin_dir
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not (WORK / "package.json").exists():
+        (WORK / "package.json").write_text('{"name": "listlint-bench", "private": true}\n')
+    print("installing", ", ".join(NPM_TOOLS), "into", WORK, file=sys.stderr)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", *NPM_TOOLS], cwd=WORK, check=True,
+                   stdout=subprocess.DEVNULL)
+    return bin_dir
+
+
+def time_command(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False, env={**os.environ, "NO_COLOR": "1"})
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("list", nargs="?", type=Path, default=DEFAULT_LIST)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-awesome-lint", action="store_true",
+                        help="awesome-lint is slow; leave it out")
+    args = parser.parse_args()
+    if not args.list.is_file():
+        print(f"no list at {args.list} (the corpora folder is absent?)", file=sys.stderr)
+        return 2
+    bin_dir = ensure_npm_tools()
+    listlint = shutil.which("listlint") or ""
+    commands = {
+        "listlint": [listlint, "check", "--exit-zero", "--output-format", "concise", "README.md"]
+        if listlint else [sys.executable, "-m", "listlint", "check", "--exit-zero", "README.md"],
+        "markdownlint-cli2": [str(bin_dir / "markdownlint-cli2"), "README.md"],
+    }
+    if not args.skip_awesome_lint:
+        commands["awesome-lint"] = [str(bin_dir / "awesome-lint"), "README.md"]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as folder:
+        cwd = Path(folder)
+        shutil.copyfile(args.list, cwd / "README.md")
+        for name, command in commands.items():  # warm-up: disk cache, node compile cache
+            time_command(command, cwd)
+        for _ in range(args.runs):
+            for name, command in commands.items():
+                times[name].append(time_command(command, cwd))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    base = medians["listlint"]
+    lines = sum(1 for _ in args.list.open(encoding="utf-8", errors="replace"))
+    print(f"list: {args.list.name} ({lines} lines), {args.runs} runs each, medians")
+    for name, value in medians.items():
+        spread = f"{min(times[name]):.2f}-{max(times[name]):.2f}s"
+        print(f"  {name:<18} {value / base:6.2f}x listlint's time   (range {spread})")
+    speedup = medians["markdownlint-cli2"] / base
+    print(f"listlint is {speedup:.1f}x faster than markdownlint-cli2 (target >= 3x): "
+          f"{'OK' if speedup >= 3 else 'MISSED'}")
+    if "awesome-lint" in medians:
+        print(f"listlint is {medians['awesome-lint'] / base:.1f}x faster than awesome-lint")
+    print(f"listlint whole run: {base:.2f}s median (target well under 1 s): "
+          f"{'OK' if base < 1.0 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
