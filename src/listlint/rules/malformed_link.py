@@ -33,7 +33,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
 def broken(context: RuleContext, link: Link, raw: str) -> Diagnostic:
     text = context.document.source.text
     between = text[link.text_span.end : link.url_span.start]
-    if between.startswith("]") and between.endswith("(") and between[1:-1].strip() == "":
+    gap = between[1:-1]
+    if between.startswith("]") and between.endswith("(") and gap and not gap.strip():
         fixed = f"[{link.text}]({link.url})"
         return context.diagnostic(
             link.span, f"space between ']' and '(' in {raw!r}: it renders as plain text",
