@@ -89,10 +89,11 @@ def decode_source(data: bytes, path: str) -> Source:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom) :].decode(encoding)
+                decoded = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: not valid {encoding} despite its BOM ({exc.reason})") from exc
-            return Source(path=path, text=text, encoding=encoding, bom=bom)
+            return Source(path=path, text=decoded, encoding=encoding, bom=bom)
+    text: str | None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

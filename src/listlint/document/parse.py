@@ -23,7 +23,7 @@ from listlint.document.inline import (
     plain_text,
     record_positions,
 )
-from listlint.document.model import Comment, Document, Entry, Link, Section, Span
+from listlint.document.model import Comment, Document, Entry, Link, LinkKind, Section, Span
 from listlint.document.slugs import SlugCounter, github_slug, heading_text
 from listlint.source import Source
 
@@ -75,8 +75,8 @@ def markdown_parser() -> MarkdownIt:
     # Rules read destinations as written (spans point at the source), so the
     # percent-encoding and scheme filtering markdown-it does for HTML output
     # is wasted work here; it was a sixth of the parse time on large lists.
-    md.normalizeLink = str  # type: ignore[method-assign]
-    md.normalizeLinkText = str  # type: ignore[method-assign]
+    md.normalizeLink = str  # type: ignore[method-assign,assignment]
+    md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
@@ -292,7 +292,7 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
         for match in pattern.finditer(src):
             if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in taken):
                 continue
-            kind = "reversed" if pattern is REVERSED_RE else "broken"
+            kind: LinkKind = "reversed" if pattern is REVERSED_RE else "broken"
             link = Link(
                 text=match.group(1), url=match.group(2),
                 span=Span(imap.to_source(match.start()), imap.to_source(match.end())),
@@ -307,7 +307,7 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
     return located
 
 
-def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: str, text: str,
+def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: LinkKind, text: str,
                   href: str = "") -> Link:
     """A ``[text](url)`` (or ``![alt](src)``, ``[text][ref]``) at ``src[start:end]``."""
     label_end = match_bracket(src, start)
@@ -316,7 +316,7 @@ def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: str, te
     if label_end + 1 < end and src[label_end + 1] == "(":
         url_start, url_end = destination_bounds(src, label_end + 1, end)
         url = src[url_start:url_end]
-        link_kind = kind
+        link_kind: LinkKind = kind
     else:
         url_start, url_end = label_end + 1, end
         url = href
@@ -328,7 +328,7 @@ def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: str, te
         span=Span(imap.to_source(open_at), imap.to_source(end)),
         text_span=Span(imap.to_source(start + 1), imap.to_source(max(label_end, start + 1))),
         url_span=Span(imap.to_source(url_start), imap.to_source(url_end)),
-        kind=link_kind,  # type: ignore[arg-type]
+        kind=link_kind,
     )
 
 

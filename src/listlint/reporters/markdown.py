@@ -24,8 +24,8 @@ class MarkdownReporter(Reporter):
         if self.diagnostics:
             names = {d.code: d.name for d in self.diagnostics}
             lines += ["| rule | severity | count |", "| --- | --- | ---: |"]
-            counts = Counter((d.code, d.severity.value) for d in self.diagnostics)
-            for (code, severity), count in counts.most_common():
+            by_rule = Counter((d.code, d.severity.value) for d in self.diagnostics)
+            for (code, severity), count in by_rule.most_common():
                 lines.append(f"| `{code}` {names[code]} | {ICONS[severity]} | {count} |")
             lines += ["", "| where | rule | message |", "| --- | --- | --- |"]
             for d in self.diagnostics[:MAX_ROWS]:
