@@ -1,42 +1,58 @@
-"""LL201 duplicate-link: the same URL listed twice."""
+"""LL201 duplicate-link: the same URL listed twice in one section.
+
+Only entries' own links count (the first link of a list item or table row),
+and a plain page shared by entries with different titles (a venue's list of
+accepted papers) is a common reference, not a repeat.
+
+The same URL in two different sections is a cross-listing, reported (at a
+lower severity) by ``cross-listed-paper``; the same paper under a different
+URL is ``duplicate-paper``'s.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from listlint.diagnostics import Diagnostic, Severity
-from listlint.document.model import Document, Entry, Link, Span
+from listlint.document.model import Document, Entry, Span
 from listlint.rules.base import Rule, RuleContext
-from listlint.urls import normalize_url
+from listlint.rules.link_index import CHECKED_KINDS, Occurrence, first_same_listing, link_index
 
-CHECKED_KINDS = ("inline", "reference", "autolink", "html")
+__all__ = ["RULE", "CHECKED_KINDS"]
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    entries = {link.span.start: entry for entry in document.entries for link in entry.links}
-    seen: dict[str, list[Link]] = {}
-    for link in document.links:
-        if link.kind in CHECKED_KINDS and link.is_web:
-            seen.setdefault(normalize_url(link.url), []).append(link)
+    seen: dict[tuple[int, str], list[Occurrence]] = {}
+    # Entries' own links: a link mentioned in a description ("inspired by
+    # [termui](...)") points at another entry, it does not list it again.
+    for occurrence in link_index(document).primary:
+        seen.setdefault((occurrence.section, occurrence.key), []).append(occurrence)
     source = document.source
-    for links in seen.values():
-        if len(links) < 2:
+    for group in seen.values():
+        if len(group) < 2:
             continue
-        first = links[0]
-        first_line = source.position(first.span.start)[0]
-        later = ", ".join(str(source.position(link.span.start)[0]) for link in links[1:])
-        yield context.diagnostic(
-            first.url_span, f"{first.url} is listed again at line {later}",
-            url=first.url, severity=Severity.INFO,
-        )
-        for link in links[1:]:
-            entry = entries.get(link.span.start)
-            fix = removal_fix(context, entry, entries.get(first.span.start))
-            same = "the same URL" if link.url == first.url else f"the same page as {first.url}"
+        repeats: dict[int, list[Occurrence]] = {}
+        for index, occurrence in enumerate(group[1:], start=1):
+            original = first_same_listing(occurrence, group[:index])
+            if original is not None:
+                repeats.setdefault(id(original), [original]).append(occurrence)
+        for first_occurrence, *later in repeats.values():
+            first = first_occurrence.link
+            first_line = source.position(first.span.start)[0]
+            lines = ", ".join(str(source.position(o.link.span.start)[0]) for o in later)
             yield context.diagnostic(
-                link.url_span, f"duplicate link: {same} is already listed at line {first_line}",
-                url=link.url, fix=fix,
+                first.url_span, f"{first.url} is listed again at line {lines}",
+                url=first.url, severity=Severity.INFO,
             )
+            for occurrence in later:
+                link = occurrence.link
+                fix = removal_fix(context, occurrence.entry, first_occurrence.entry)
+                same = "the same URL" if link.url == first.url else f"the same page as {first.url}"
+                yield context.diagnostic(
+                    link.url_span,
+                    f"duplicate link: {same} is already listed at line {first_line}",
+                    url=link.url, fix=fix,
+                )
 
 
 def removal_fix(context: RuleContext, entry: Entry | None, original: Entry | None):  # type: ignore[no-untyped-def]
@@ -62,7 +78,8 @@ def removal_fix(context: RuleContext, entry: Entry | None, original: Entry | Non
 RULE = Rule(
     code="LL201",
     name="duplicate-link",
-    summary="The same URL (after normalising scheme, www., trailing slash, fragment) is listed twice.",
+    summary="The same URL (after normalising scheme, www., trailing slash, fragment) is listed "
+            "twice in one section.",
     severity=Severity.ERROR,
     check=check,
     fixable=True,

@@ -1,0 +1,163 @@
+"""Shared by the duplicate and URL-hygiene rules: where each web link sits.
+
+One pass over the document gives every checked web link with its entry, its
+section (the innermost heading above it) and its identity.  The index is
+built once per document and shared by the rules that read it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from listlint.diagnostics import Edit
+from listlint.document.model import Document, Entry, Link, Span
+from listlint.identity import paper_identity
+from listlint.rules.base import RuleContext
+from listlint.urls import normalize_url
+
+__all__ = ["CHECKED_KINDS", "ID_KINDS", "Occurrence", "LinkIndex", "link_index", "identity_of",
+           "url_bytes_match", "url_edit", "section_name", "normalize_title", "same_listing",
+           "first_same_listing", "NUMBER_RE", "GENERIC_NAMES"]
+
+CHECKED_KINDS = ("inline", "reference", "autolink", "html")
+# Identities that name one paper or repository; any other identity is a page.
+ID_KINDS = ("arxiv:", "doi:", "openreview:", "github:")
+NON_WORD_RE = re.compile(r"[\W_]+")
+# Titles that differ in a number ("Qwen2-Math" and "Qwen2.5-Math", "GPT-3"
+# and "GPT-4") name different things, however alike the rest is.
+NUMBER_RE = re.compile(r"\d+")
+# Link words that name a kind of page, not a thing ("[paper](...)").
+GENERIC_NAMES = frozenset({
+    "paper", "pdf", "code", "link", "website", "homepage", "home", "docs", "documentation",
+    "blog", "post", "slides", "video", "talk", "project", "project page", "github", "repo",
+    "arxiv", "here", "demo", "link here", "official", "abstract", "html", "site",
+})
+# How alike two titles must be (rapidfuzz ratio) to call them one listing.
+SAME_LISTING_SCORE = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One checked web link and where it sits."""
+
+    link: Link
+    entry: Entry | None
+    section: int  # index into document.sections; -1 before the first heading
+    key: str  # normalize_url(link.url)
+    identity: str  # paper_identity(link.url)
+
+    @property
+    def is_page(self) -> bool:
+        """Whether the link is a plain web page, not a paper or repository identifier."""
+        return not self.identity.startswith(ID_KINDS)
+
+    @property
+    def is_primary(self) -> bool:
+        """Whether the link is its entry's own link (not a code or PDF link beside it)."""
+        return self.entry is not None and self.entry.primary_link is self.link
+
+
+@dataclass(frozen=True, slots=True)
+class LinkIndex:
+    # Every checked web link, in document order.
+    occurrences: tuple[Occurrence, ...]
+    # One per entry with a web link: the entry's own (primary) link.
+    primary: tuple[Occurrence, ...]
+
+
+_last: tuple[Document, LinkIndex] | None = None
+
+
+def link_index(document: Document) -> LinkIndex:
+    """The index of ``document`` (built once, reused by every rule of a run)."""
+    global _last
+    if _last is not None and _last[0] is document:
+        return _last[1]
+    index = build_index(document)
+    _last = (document, index)
+    return index
+
+
+def build_index(document: Document) -> LinkIndex:
+    entries: dict[int, Entry] = {}
+    for entry in document.entries:
+        for link in entry.links:
+            entries[link.span.start] = entry
+    starts = [section.span.start for section in document.sections]
+    found = []
+    for link in document.links:
+        if link.kind not in CHECKED_KINDS or not link.is_web:
+            continue
+        section = bisect.bisect_right(starts, link.span.start) - 1
+        found.append(Occurrence(link, entries.get(link.span.start), section,
+                                normalize_key(link.url), identity_of(link.url)))
+    return LinkIndex(tuple(found), tuple(o for o in found if o.is_primary))
+
+
+@lru_cache(maxsize=16384)
+def normalize_key(url: str) -> str:
+    return normalize_url(url)
+
+
+@lru_cache(maxsize=16384)
+def identity_of(url: str) -> str:
+    return paper_identity(url) or normalize_url(url)
+
+
+def url_bytes_match(document: Document, link: Link) -> bool:
+    """Whether ``link.url_span`` holds the URL itself (not a reference label)."""
+    span = link.url_span
+    return document.source.text[span.start : span.end] == link.url
+
+
+def url_edit(context: RuleContext, link: Link, start: int, end: int, content: str) -> Edit:
+    """An edit replacing ``link.url[start:end]`` with ``content`` in the source."""
+    base = link.url_span.start
+    return context.edit(Span(base + start, base + end), content)
+
+
+def section_name(document: Document, index: int) -> str:
+    if index < 0:
+        return "the top of the file"
+    return f"'{document.sections[index].path_text}'"
+
+
+def normalize_title(title: str) -> str:
+    """Lower case, punctuation and runs of spaces to one space, trimmed."""
+    return " ".join(NON_WORD_RE.sub(" ", title.casefold()).split())
+
+
+def same_listing(a: Occurrence, b: Occurrence) -> bool:
+    """Whether two entries that share a link list the same thing.
+
+    A plain page shared by entries with different titles (a venue's list of
+    accepted papers, a vendor's home page for several models) is a common
+    reference, not a repeated entry.  Identifiers (arXiv, DOI, repository)
+    always name one thing, so entries sharing one are always the same.
+    """
+    if not (a.is_page and b.is_page) or a.entry is None or b.entry is None:
+        return True
+    names = normalize_title(a.entry.name), normalize_title(b.entry.name)
+    titles = normalize_title(a.entry.title), normalize_title(b.entry.title)
+    if (names[0] == names[1] and names[0] not in GENERIC_NAMES) or titles[0] == titles[1]:
+        return True
+    if NUMBER_RE.findall(titles[0]) != NUMBER_RE.findall(titles[1]):
+        return False
+    from rapidfuzz import fuzz
+
+    return bool(fuzz.ratio(titles[0], titles[1], score_cutoff=SAME_LISTING_SCORE))
+
+
+def first_same_listing(occurrence: Occurrence, earlier: list[Occurrence]) -> Occurrence | None:
+    """The first of ``earlier`` listing the same thing as ``occurrence``."""
+    for other in earlier[:MAX_COMPARED]:
+        if same_listing(occurrence, other):
+            return other
+    return None
+
+
+# A page shared by hundreds of entries is compared with its first few only.
+MAX_COMPARED = 32
