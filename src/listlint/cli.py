@@ -43,8 +43,8 @@ def build_parser() -> ArgumentParser:
     check.add_argument("--output-format", "--format", dest="output_format", default=None,
                        help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
     check.add_argument("--output-file", "-o", type=Path, help="write the report here, not stdout")
-    check.add_argument("--online", action="store_true", default=None,
-                       help="also run rules that need the network")
+    check.add_argument("--online", action=argparse.BooleanOptionalAction, default=None,
+                       help="also run rules that need the network (--no-online: never)")
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument("--unsafe-fixes", action="store_true",
                        help="with --fix or --diff, also apply fixes that change meaning")
@@ -54,6 +54,27 @@ def build_parser() -> ArgumentParser:
                        help="lowest severity that makes the exit code 1 (default: error)")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--shard", metavar="K/N", help="check only the K-th of N parts of the URLs")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="report only findings on lines changed since git REF (PR mode)")
+    check.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="seconds to wait for a server (default: 10)")
+    check.add_argument("--max-concurrency", type=int, metavar="N",
+                       help="requests in flight at once (default: 64)")
+    check.add_argument("--cache-dir", metavar="DIR", help="network cache folder "
+                       "(default: the user cache directory)")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument("--allow-private-hosts", action="store_true", default=None,
+                       help="also check links to loopback, private and metadata addresses")
+    check.add_argument("--user-agent", metavar="TEXT", help="User-Agent header of requests")
+
+    merge = commands.add_parser("merge-reports", help="combine JSON or SARIF reports into one")
+    merge.add_argument("reports", nargs="+", metavar="REPORT", help="listlint JSON or SARIF files")
+    merge.add_argument("--output-format", "--format", dest="output_format", default=None,
+                       help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
+    merge.add_argument("--output-file", "-o", type=Path, help="write the report here, not stdout")
+    merge.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
+    merge.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
+                       help="lowest severity that makes the exit code 1 (default: error)")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--config", type=Path)
@@ -92,6 +113,10 @@ def dispatch(args: argparse.Namespace) -> int:
         from listlint.commands.check import run_check
 
         return run_check(args)
+    if args.command == "merge-reports":
+        from listlint.commands.merge import merge_reports
+
+        return merge_reports(args)
     if args.command == "rules":
         from listlint.commands.rules import list_rules
 

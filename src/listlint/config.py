@@ -31,6 +31,8 @@ CORE_OPTIONS: tuple[Option, ...] = (
     Option("online", False, "Run rules that need the network."),
     Option("shard", "", "K/N: check only the K-th of N deterministic parts of the URLs.",
            validate=lambda value: (parse_shard(value), value)[1] if value else value),
+    Option("max-file-size", 10_000_000, "Refuse list files larger than this many bytes "
+           "(0: no limit); parsing needs about 50 bytes of memory per byte."),
 )
 
 OPTIONS: dict[str, Option] = {option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS}
@@ -85,10 +87,18 @@ def find_config(start: Path) -> Path | None:
             if name != "pyproject.toml":
                 return candidate
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                raw = candidate.read_bytes()
+                data = tomllib.loads(raw.decode("utf-8"))
+            except OSError:
                 continue
-            if "listlint" in data.get("tool", {}):
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+                # A broken pyproject.toml that mentions listlint is our config:
+                # report it (load_settings names the error) instead of ignoring it.
+                if b"listlint" in raw:
+                    return candidate
+                continue
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "listlint" in tool:
                 return candidate
         if (folder / ".git").exists():
             break

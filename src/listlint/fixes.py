@@ -13,14 +13,18 @@ import difflib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from listlint.diagnostics import Diagnostic, Edit
 from listlint.errors import InputError
 from listlint.source import Source
 
-__all__ = ["apply_fixes", "write_atomically", "unified_diff"]
+__all__ = ["apply_fixes", "write_atomically", "unified_diff", "locked_for_fixing"]
+
+# How long a second ``--fix`` waits for the first one on the same folder.
+LOCK_TIMEOUT = 600.0
 
 
 def apply_fixes(
@@ -82,6 +86,12 @@ def write_atomically(source: Source, new_text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp_name, mode)
+        if target.read_bytes() != source.encode(source.text):
+            # Someone (an editor, not another listlint: see locked_for_fixing)
+            # wrote the file since it was read; replacing it would lose that.
+            os.unlink(temp_name)
+            raise InputError(f"{source.path}: changed on disk while listlint was fixing it; "
+                             "nothing written (run again)")
         os.replace(temp_name, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -97,3 +107,44 @@ def sync_directory(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def locked_for_fixing(paths: Iterable[str | Path], *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an advisory lock on the folders of ``paths`` while they are read, fixed and written.
+
+    Two ``listlint check --fix`` runs on one file take turns, and the second
+    reads the file only after the first has replaced it, so neither loses the
+    other's fixes.  The lock is flock(2) on the folder: a folder survives the
+    rename that replaces the file, and no lock file is left behind.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): the temp-and-rename write is still atomic
+        yield
+        return
+    folders = sorted({os.path.dirname(os.path.realpath(path)) for path in paths})
+    with contextlib.ExitStack() as stack:
+        for folder in folders:
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError:
+                continue  # a missing folder: reading the file reports it
+            stack.callback(os.close, fd)
+            wait_for_lock(fcntl, fd, folder, timeout)
+        yield
+
+
+def wait_for_lock(fcntl: object, fd: int, folder: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise InputError(f"{folder}: another 'listlint check --fix' has held its lock "
+                                 f"for {timeout:.0f} s; nothing written") from None
+            time.sleep(0.05)
+        except OSError:
+            return  # no locks here (some network file systems): fix without one

@@ -74,7 +74,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     """Run the whole pipeline over ``paths``; fixes are computed, not written."""
     active = load_active_rules(settings, online=options.online)
     services = Services(settings, frozenset(entry.rule.name for entry in active))
-    sources = [read_source(path) for path in paths]
+    sources = [read_source(path, max_bytes=settings.get("max-file-size")) for path in paths]
     documents = [parse_document(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
     files = []

@@ -22,7 +22,10 @@ def normalize_url(url: str) -> str:
         return url
     host = (parts.hostname or "").lower()
     host = host.removeprefix("www.")
-    port = parts.port if parts.port not in (None, 80, 443) else None
+    try:
+        port = parts.port if parts.port not in (None, 80, 443) else None
+    except ValueError:  # "host:99999" or "host:x": not a URL to compare, keep it as written
+        return url
     netloc = f"{host}:{port}" if port else host
     path = parts.path.rstrip("/")
     return urlunsplit(("https", netloc, path, parts.query, ""))

@@ -6,36 +6,52 @@ import argparse
 import sys
 from collections import Counter
 from contextlib import ExitStack
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from listlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, wants_color
 from listlint.config import Settings, load_settings
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.errors import UsageError
-from listlint.fixes import unified_diff, write_atomically
+from listlint.fixes import locked_for_fixing, unified_diff, write_atomically
 from listlint.pipeline import RunOptions, RunResult, lint_paths
 from listlint.reporters import reporter_class, summarize
 from listlint.sharding import parse_shard
+
+if TYPE_CHECKING:
+    from listlint.changes import ChangedLines
 
 FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
 
 
 def run_check(args: argparse.Namespace) -> int:
+    reporter_class(args.output_format or "text")  # an unknown format fails before any work
     settings = resolve_settings(args)
     options = RunOptions(
         online=bool(settings.get("online")),
         fix=args.fix or args.diff,
         unsafe_fixes=args.unsafe_fixes,
+        changed_lines=changed_lines_of(args),
     )
-    result = lint_paths(args.paths, settings, options)
+    # --fix reads, fixes and writes under a lock, so concurrent runs take turns.
+    with locked_for_fixing(args.paths if args.fix and not args.diff else ()):
+        result = lint_paths(args.paths, settings, options)
+        if args.fix and not args.diff:
+            for file in result.files:
+                if file.changed and file.fixed_text is not None:
+                    write_atomically(file.source, file.fixed_text)
     if args.diff:
         return show_diff(result)
-    if args.fix:
-        for file in result.files:
-            if file.changed and file.fixed_text is not None:
-                write_atomically(file.source, file.fixed_text)
     report(args, settings, result)
     return exit_code(result.diagnostics, args)
+
+
+def changed_lines_of(args: argparse.Namespace) -> ChangedLines | None:
+    ref = getattr(args, "changed_since", None)
+    if not ref:
+        return None
+    from listlint.changes import changed_lines
+
+    return changed_lines(args.paths, ref)
 
 
 def resolve_settings(args: argparse.Namespace) -> Settings:
@@ -44,6 +60,7 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
     overrides = {"select": args.select, "extend_select": args.extend_select,
                  "ignore": args.ignore, "online": args.online, "shard": args.shard}
+    overrides.update(network_overrides(args))
     if args.shard:
         try:
             parse_shard(args.shard)
@@ -52,10 +69,39 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
     return settings.with_values(**overrides)
 
 
+def network_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Settings from the network flags (``listlint.net.options``), checked like config values."""
+    from pathlib import Path
+
+    from listlint.config import OPTIONS
+
+    values: dict[str, object] = {
+        "timeout": getattr(args, "timeout", None),
+        "max_concurrency": getattr(args, "max_concurrency", None),
+        "allow_private_hosts": getattr(args, "allow_private_hosts", None),
+        "user_agent": getattr(args, "user_agent", None),
+        "cache": False if getattr(args, "no_cache", False) else None,
+        "cache_dir": str(Path(args.cache_dir).resolve()) if getattr(args, "cache_dir", None)
+        else None,
+    }
+    for key, value in values.items():
+        if value is None:
+            continue
+        flag = "--" + key.replace("_", "-")
+        try:
+            values[key] = OPTIONS[key.replace("_", "-")].clean(value)
+        except ValueError as exc:
+            raise UsageError(f"{flag}: {exc}") from None
+    return values
+
+
 def show_diff(result: RunResult) -> int:
     changed = [file for file in result.files if file.changed and file.fixed_text is not None]
-    for file in changed:
-        sys.stdout.write(unified_diff(file.source, file.fixed_text or ""))
+    from listlint.reporters.github import commands_stopped
+
+    with commands_stopped(sys.stdout):
+        for file in changed:
+            sys.stdout.write(unified_diff(file.source, file.fixed_text or ""))
     count = sum(len(file.fixed) for file in changed)
     sys.stderr.write(f"Would fix {count} finding{'s' if count != 1 else ''}.\n")
     return EXIT_FINDINGS if changed else EXIT_OK
@@ -74,6 +120,10 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
                 stream = stack.enter_context(open(args.output_file, "w", encoding="utf-8"))
             except OSError as exc:
                 raise UsageError(f"{args.output_file}: cannot write report ({exc.strerror})") from exc
+        if format_name in ("text", "concise", "markdown") and not args.output_file:
+            from listlint.reporters.github import commands_stopped
+
+            stack.enter_context(commands_stopped(stream))  # list text in a workflow log
         if args.statistics and format_name in ("text", "concise"):
             write_statistics(stream, diagnostics)
             return
@@ -88,6 +138,12 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
         for diagnostic in diagnostics:
             reporter.handle(diagnostic)
         reporter.finish(summary)
+    if format_name == "github":
+        from listlint.ci.summary import write_job_summary
+
+        write_job_summary(diagnostics, files=len(result.files),
+                          documents=[f.document for f in result.files],
+                          changed_only=bool(getattr(args, "changed_since", None)))
     if args.statistics:
         write_statistics(sys.stderr, diagnostics)
 

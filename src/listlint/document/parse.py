@@ -15,7 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from listlint.document.html import COMMENT_RE, LIST_LINE_RE, HtmlLink, html_links
+from listlint.document.html import LIST_LINE_RE, HtmlLink, find_comments, html_links
 from listlint.document.inline import (
     InlineMap,
     destination_bounds,
@@ -25,6 +25,7 @@ from listlint.document.inline import (
 )
 from listlint.document.model import Comment, Document, Entry, Link, LinkKind, Section, Span
 from listlint.document.slugs import SlugCounter, github_slug, heading_text
+from listlint.errors import InputError
 from listlint.source import Source
 
 __all__ = ["parse_document"]
@@ -40,8 +41,10 @@ MALFORMED_PATTERNS = (REVERSED_RE, SPACED_RE, UNCLOSED_PAREN_RE, MISSING_BRACKET
 MAYBE_MALFORMED_RE = re.compile(r"[(\[](?:https?://|www\.)")
 
 SEPARATOR_RE = re.compile(r"[ \t]*(:|：|\s-\s|\s–\s|\s—\s|-\s|–\s|—\s)[ \t]*")
-MARKUP_RE = re.compile(r"\*\*|__|`|<[^>]+>")
-LINK_MARKUP_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Bounded and stopping at the next opener, so that a line of 10,000 unclosed
+# "[a](" or "<" is not rescanned to its end once per opener (quadratic).
+MARKUP_RE = re.compile(r"\*\*|__|`|<[^<>]{1,1000}>")
+LINK_MARKUP_RE = re.compile(r"!?\[([^\[\]]{0,1000})\]\([^()]{0,2000}\)")
 MARKUP_CHARS = frozenset("*_`<[")
 
 
@@ -67,10 +70,19 @@ def silence_markdown_it_logging() -> None:
             module.LOGGER = SilentLogger()  # type: ignore[attr-defined]
 
 
+# markdown-it-py silently drops the rest of the file once blocks nest this
+# deep.  CommonMark's default of 20 is only ~9 list levels, which a real list
+# can reach; 100 is ~49 levels and stays far from Python's recursion limit
+# (nested images recurse once per level; 400 overflows).  Deeper input is
+# refused by ``parse_tokens``, never checked halfway.
+MAX_NESTING = 100
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     silence_markdown_it_logging()
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough"])
     record_positions(md)
     # Rules read destinations as written (spans point at the source), so the
     # percent-encoding and scheme filtering markdown-it does for HTML output
@@ -84,8 +96,23 @@ def markdown_parser() -> MarkdownIt:
 def parse_document(source: Source) -> Document:
     """Build the document model of ``source``."""
     builder = DocumentBuilder(source)
-    builder.walk(markdown_parser().parse(source.text), line_offset=0)
+    builder.walk(parse_tokens(source.text, source, 0), line_offset=0)
     return builder.document
+
+
+def parse_tokens(text: str, source: Source, line_offset: int) -> list[Token]:
+    """markdown-it-py tokens of ``text``; ``InputError`` if it stopped at the nesting limit."""
+    tokens = markdown_parser().parse(text)
+    for token in tokens:
+        # A container opened at the last level gets its content dropped.
+        if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.type != "paragraph_open":
+            line = (token.map[0] if token.map else 0) + 1 + line_offset
+            raise InputError(
+                f"{source.path}:{line}: lists or block quotes nested too deep (over "
+                f"{MAX_NESTING} levels, about {MAX_NESTING // 2} for lists); "
+                "listlint cannot check this file"
+            )
+    return tokens
 
 
 class DocumentBuilder:
@@ -95,6 +122,9 @@ class DocumentBuilder:
         self.slugs = SlugCounter()
         self.heading_path: list[tuple[int, str]] = []
         self.section: Section | None = None
+        # HTML blocks whose list lines are being parsed now: "- - <details>"
+        # re-parses to the same block, which must not be expanded again.
+        self.expanding: set[tuple[int, int]] = set()
 
     # -- the walk -----------------------------------------------------------
 
@@ -122,7 +152,8 @@ class DocumentBuilder:
                 in_body = False
             elif kind == "tr_open" and in_body:
                 cells = []
-                for cell in tokens[index + 1 :]:
+                for cell_index in range(index + 1, count):  # no slice: a copy per row
+                    cell = tokens[cell_index]
                     if cell.type == "tr_close":
                         break
                     if cell.type == "inline":
@@ -210,7 +241,7 @@ class DocumentBuilder:
             first_line = self.lines(inline, line_offset)[0]
         located = locate_links(self.source, inline, first_line, hint)
         self.document.links.extend(located.links)
-        for match in COMMENT_RE.finditer(inline.content):
+        for match in find_comments(inline.content):
             self.add_comment(match, located.imap.to_source(match.start()), located.imap.to_source(match.end()))
         return located
 
@@ -219,16 +250,20 @@ class DocumentBuilder:
         start = self.source.line_offset(first)
         end = self.source.line_ends[last - 1]
         raw = self.source.text[start:end]
-        for match in COMMENT_RE.finditer(raw):
+        for match in find_comments(raw):
             self.add_comment(match, start + match.start(), start + match.end())
         lines = raw.split("\n") if "\r" not in raw else re.split(r"\r\n|\r|\n", raw)
         markdown_lines = [i for i, text in enumerate(lines) if LIST_LINE_RE.match(text)]
-        if markdown_lines:
+        if markdown_lines and (first, last) not in self.expanding:
             # Markdown list lines inside an HTML block: GitHub shows them as
             # text, but they are entries; parse them where they stand.
             kept = set(markdown_lines)
             fragment = "\n".join(text if i in kept else "" for i, text in enumerate(lines))
-            self.walk(markdown_parser().parse(fragment), line_offset=first - 1)
+            self.expanding.add((first, last))
+            try:
+                self.walk(parse_tokens(fragment, self.source, first - 1), line_offset=first - 1)
+            finally:
+                self.expanding.discard((first, last))
         markdown_starts = {self.source.line_offset(first + i) for i in markdown_lines}
         for found in html_links(raw):
             line_start = self.source.line_offset(self.source.position(start + found.start)[0])
@@ -287,10 +322,14 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
     for found_html in html_links(src) if "<" in src else []:
         link = html_link(found_html, 0, imap)
         found.append((found_html.start, found_html.end, link))
-    taken = [(start, end) for start, end, _ in found]
+    # One flag per character of ``src``: checking each match against a list
+    # of spans was quadratic on a line of 10,000 malformed links.
+    taken = bytearray(len(src) + 1)
+    for start, end, _ in found:
+        mark_taken(taken, start, end)
     for pattern in MALFORMED_PATTERNS if MAYBE_MALFORMED_RE.search(src) else ():
         for match in pattern.finditer(src):
-            if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in taken):
+            if taken.find(1, match.start(), max(match.end(), match.start() + 1)) >= 0:
                 continue
             kind: LinkKind = "reversed" if pattern is REVERSED_RE else "broken"
             link = Link(
@@ -301,10 +340,16 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
                 kind=kind,
             )
             found.append((match.start(), match.end(), link))
-            taken.append((match.start(), match.end()))
+            mark_taken(taken, match.start(), match.end())
     for start, end, link in sorted(found, key=lambda item: item[0]):
         located.add(link, start, end)
     return located
+
+
+def mark_taken(taken: bytearray, start: int, end: int) -> None:
+    start, end = max(start, 0), min(end, len(taken))
+    if end > start:
+        taken[start:end] = b"\x01" * (end - start)
 
 
 def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: LinkKind, text: str,

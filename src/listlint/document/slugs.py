@@ -6,18 +6,19 @@ import re
 import unicodedata
 from typing import Any
 
-# GitHub keeps letters, marks, numbers, connector punctuation, spaces and
-# hyphens; everything else (punctuation, symbols, emoji) is dropped.
-KEPT_CATEGORIES = ("L", "M", "N", "Pc")
+# GitHub (html-pipeline's TableOfContentsFilter) deletes /[^\p{Word}\- ]/ from
+# the lower-cased text, then turns spaces into hyphens.  Ruby's \p{Word} is
+# letters, marks, decimal digits and connector punctuation ("_"); so other
+# numbers (superscripts, circled digits), punctuation, symbols and emoji go.
+KEPT_CATEGORIES = ("L", "M", "Nd", "Pc")
 
 
 def github_slug(text: str) -> str:
     """The anchor GitHub gives a heading whose plain text is ``text``."""
     out = []
     for char in text.lower():
-        if char in " -" or unicodedata.category(char)[0] in KEPT_CATEGORIES[:3]:
-            out.append(char)
-        elif unicodedata.category(char) == "Pc":
+        category = unicodedata.category(char)
+        if char in " -" or category in KEPT_CATEGORIES or category[0] in KEPT_CATEGORIES:
             out.append(char)
     return re.sub(" ", "-", "".join(out))
 

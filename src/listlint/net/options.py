@@ -2,6 +2,122 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from listlint.options import Option
 
-NETWORK_OPTIONS: tuple[Option, ...] = ()
+__all__ = ["NETWORK_OPTIONS", "parse_status_ranges", "DEFAULT_USER_AGENT"]
+
+DEFAULT_USER_AGENT = "listlint/0.1 (+https://github.com/listlint/listlint)"
+HOST_KEYS = {"concurrency": int, "interval": float, "headers": dict}
+
+
+def positive(value: Any) -> Any:
+    if value <= 0:
+        raise ValueError(f"must be greater than 0, not {value}")
+    return value
+
+
+def not_negative(value: Any) -> Any:
+    if value < 0:
+        raise ValueError(f"must not be negative, not {value}")
+    return value
+
+
+def arxiv_batch_size(value: Any) -> Any:
+    if not 1 <= value <= 2000:
+        raise ValueError(f"must be between 1 and 2000 (the arXiv API's page limit), not {value}")
+    return value
+
+
+def parse_status_ranges(items: list[str]) -> list[tuple[int, int]]:
+    """``["200-299", "403"]`` -> ``[(200, 299), (403, 403)]``; ValueError on nonsense."""
+    ranges = []
+    for item in items:
+        match = re.fullmatch(r"\s*(\d{3})\s*(?:(?:-|\.\.=?)\s*(\d{3})\s*)?", item)
+        if not match:
+            raise ValueError(f"{item!r} is not a status code or a range like '200-299'")
+        low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+        if not 100 <= low <= high <= 999:
+            raise ValueError(f"{item!r} is not a valid status range")
+        ranges.append((low, high))
+    return ranges
+
+
+def check_status_list(items: list[str]) -> list[str]:
+    parse_status_ranges(items)
+    return items
+
+
+def check_patterns(items: list[str]) -> list[str]:
+    for item in items:
+        try:
+            re.compile(item)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {item!r}: {exc}") from None
+    return items
+
+
+def check_hosts(table: dict[str, Any]) -> dict[str, Any]:
+    """``hosts."name" = {concurrency = 2, interval = 0.5, headers = {...}}``."""
+    for host, settings in table.items():
+        if not isinstance(settings, dict):
+            raise ValueError(f"hosts.{host}: expected a table")
+        for key, value in settings.items():
+            kind = HOST_KEYS.get(key)
+            if kind is None:
+                raise ValueError(f"hosts.{host}: unknown key {key!r} "
+                                 f"(expected {', '.join(sorted(HOST_KEYS))})")
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise ValueError(f"hosts.{host}.{key}: expected {kind.__name__}")
+            if kind is dict and not all(isinstance(v, str) for v in value.values()):
+                raise ValueError(f"hosts.{host}.headers: header values must be strings")
+            if kind is int and value <= 0 or kind is float and value < 0:
+                raise ValueError(f"hosts.{host}.{key}: must be positive")
+    return table
+
+
+NETWORK_OPTIONS: tuple[Option, ...] = (
+    Option("timeout", 10.0, "Seconds to wait for a server before giving up on a request.",
+           validate=positive),
+    Option("max-concurrency", 64, "Requests in flight at once, over all hosts.",
+           validate=positive),
+    Option("host-concurrency", 8, "Requests in flight at once to one host (default).",
+           validate=positive),
+    Option("max-redirects", 10, "Redirects followed before a link counts as dead.",
+           validate=not_negative),
+    Option("max-retries", 3, "Retries of a request after a transient failure.",
+           validate=not_negative),
+    Option("max-retry-after", 30.0, "Longest Retry-After (seconds) honoured before giving up.",
+           validate=not_negative),
+    Option("user-agent", DEFAULT_USER_AGENT, "User-Agent header of every request."),
+    Option("accept", [], "Status codes or ranges ('200-299', '403') that also count as alive.",
+           validate=check_status_list),
+    Option("include", [], "Regexes: only URLs matching one of them are checked (default: all).",
+           validate=check_patterns),
+    Option("exclude", [], "Regexes: URLs matching one of them are not checked.",
+           validate=check_patterns),
+    Option("hosts", {}, "Per-host tables: concurrency, interval (seconds), headers.",
+           validate=check_hosts),
+    Option("allow-private-hosts", False,
+           "Also check links to loopback, private, link-local and metadata addresses."),
+    Option("cache", True, "Keep network results in a persistent cache."),
+    Option("cache-dir", "", "Cache folder (default: the user cache directory)."),
+    Option("cache-max-age", 86400.0, "Seconds a successful check stays cached.",
+           validate=not_negative),
+    Option("cache-failure-age", 3600.0, "Seconds a definite failure (404, 410) stays cached.",
+           validate=not_negative),
+    # arXiv metadata (LL7xx); the env var LISTLINT_ARXIV_API_URL overrides arxiv-api-url.
+    Option("arxiv-api-url", "https://export.arxiv.org/api/query", "The arXiv API query endpoint."),
+    Option("arxiv-delay", 3.0, "Seconds between two arXiv API requests (arXiv asks for 3).",
+           validate=not_negative),
+    Option("arxiv-batch-size", 200, "arXiv IDs asked for in one API request (at most 2000).",
+           validate=arxiv_batch_size),
+    Option("arxiv-retries", 3, "Retries of an arXiv API request after a 429/5xx or a failed connection.",
+           validate=not_negative),
+    Option("arxiv-timeout", 30.0, "Seconds to wait for the arXiv API.", validate=positive),
+    Option("arxiv-cache-days", 30.0, "Days arXiv metadata stays cached.", validate=not_negative),
+)

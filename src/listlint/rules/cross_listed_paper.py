@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_index import Occurrence, first_same_listing, link_index, section_name
+from listlint.rules.link_index import Occurrence, first_same_listing, link_index, review_order, section_name
 
 __all__ = ["RULE"]
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     groups: dict[str, list[Occurrence]] = {}
-    for occurrence in link_index(document).primary:
+    for occurrence in review_order(link_index(document).primary, context):
         groups.setdefault(occurrence.identity, []).append(occurrence)
     source = document.source
     for group in groups.values():

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document, Entry, Span
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_index import CHECKED_KINDS, Occurrence, first_same_listing, link_index
+from listlint.rules.link_index import CHECKED_KINDS, Occurrence, first_same_listing, link_index, review_order
 
 __all__ = ["RULE", "CHECKED_KINDS"]
 
@@ -25,7 +25,7 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     seen: dict[tuple[int, str], list[Occurrence]] = {}
     # Entries' own links: a link mentioned in a description ("inspired by
     # [termui](...)") points at another entry, it does not list it again.
-    for occurrence in link_index(document).primary:
+    for occurrence in review_order(link_index(document).primary, context):
         seen.setdefault((occurrence.section, occurrence.key), []).append(occurrence)
     source = document.source
     for group in seen.values():

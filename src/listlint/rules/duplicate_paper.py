@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_index import Occurrence, first_same_listing, link_index
+from listlint.rules.link_index import Occurrence, first_same_listing, link_index, review_order
 
 __all__ = ["RULE"]
 
@@ -16,7 +16,7 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     groups: dict[tuple[int, str], list[Occurrence]] = {}
     # Entries' own links only: a code or PDF link beside a paper's link is not
     # a listing of its own (two papers may well share a repository).
-    for occurrence in link_index(document).primary:
+    for occurrence in review_order(link_index(document).primary, context):
         groups.setdefault((occurrence.section, occurrence.identity), []).append(occurrence)
     source = document.source
     for group in groups.values():

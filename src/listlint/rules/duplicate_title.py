@@ -27,6 +27,7 @@ from listlint.rules.link_index import (
     NUMBER_RE,
     Occurrence,
     link_index,
+    review_order,
     normalize_title,
 )
 
@@ -65,7 +66,7 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     names: dict[tuple[str, str], Titled] = {}
     titles: dict[str, list[Titled]] = {}
     blocks: dict[tuple[int, str], deque[Titled]] = {}
-    for occurrence in link_index(document).primary:
+    for occurrence in review_order(link_index(document).primary, context):
         entry = occurrence.entry
         assert entry is not None
         norm = normalize_title(entry.title)

@@ -20,7 +20,7 @@ from listlint.urls import normalize_url
 
 __all__ = ["CHECKED_KINDS", "ID_KINDS", "Occurrence", "LinkIndex", "link_index", "identity_of",
            "url_bytes_match", "url_edit", "section_name", "normalize_title", "same_listing",
-           "first_same_listing", "NUMBER_RE", "GENERIC_NAMES"]
+           "first_same_listing", "review_order", "NUMBER_RE", "GENERIC_NAMES"]
 
 CHECKED_KINDS = ("inline", "reference", "autolink", "html")
 # Identities that name one paper or repository; any other identity is a page.
@@ -149,6 +149,19 @@ def same_listing(a: Occurrence, b: Occurrence) -> bool:
     from rapidfuzz import fuzz
 
     return bool(fuzz.ratio(titles[0], titles[1], score_cutoff=SAME_LISTING_SCORE))
+
+
+def review_order(occurrences: tuple[Occurrence, ...], context: RuleContext) -> list[Occurrence]:
+    """Occurrences in the order the pair rules read them.
+
+    The pair rules report the later of two listings.  In PR mode the new
+    listing is the one to report even when it was added above the old one, so
+    unchanged occurrences come first (the sort is stable: document order
+    otherwise).
+    """
+    if context.changed_lines is None:
+        return list(occurrences)
+    return sorted(occurrences, key=lambda occurrence: context.is_changed(occurrence.link.span))
 
 
 def first_same_listing(occurrence: Occurrence, earlier: list[Occurrence]) -> Occurrence | None:

@@ -27,7 +27,40 @@ ENTRY_POINT_GROUP = "listlint.rules"
 # Built-in rules, in the order ``listlint rules`` lists them.
 BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.malformed_link",
+    "listlint.rules.separator_style",
+    "listlint.rules.trailing_whitespace",
+    "listlint.rules.link_text_colon",
+    "listlint.rules.entry_shape",
+    "listlint.rules.entry_without_link",
     "listlint.rules.duplicate_link",
+    "listlint.rules.duplicate_paper",
+    "listlint.rules.cross_listed_paper",
+    "listlint.rules.duplicate_title",
+    "listlint.rules.tracking_parameter",
+    "listlint.rules.arxiv_pdf_link",
+    "listlint.rules.arxiv_url_version",
+    "listlint.rules.arxiv_mirror_host",
+    "listlint.rules.insecure_link",
+    "listlint.rules.venue_name",
+    "listlint.rules.venue_year_style",
+    "listlint.rules.implausible_year",
+    "listlint.rules.unknown_tag",
+    "listlint.rules.broken_anchor",
+    "listlint.rules.toc_missing_heading",
+    "listlint.rules.dead_link",
+    "listlint.rules.unreachable_link",
+    "listlint.rules.blocked_link",
+    "listlint.rules.permanent_redirect",
+    "listlint.rules.private_host",
+    "listlint.rules.network_unavailable",
+    "listlint.rules.arxiv_not_found",
+    "listlint.rules.arxiv_title_mismatch",
+    "listlint.rules.arxiv_title_typo",
+    "listlint.rules.arxiv_withdrawn",
+    "listlint.rules.arxiv_pinned_version",
+    "listlint.rules.venue_year_mismatch",
+    "listlint.rules.arxiv_unchecked",
+    "listlint.rules.arxiv_name_not_in_title",
 )
 
 
@@ -74,7 +107,7 @@ def load_target(ref: PluginRef) -> Any:
         return getattr(module, attribute) if attribute else module
     except PluginError:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # a plugin calling sys.exit() is a broken plugin too
         raise PluginError(f"cannot load {ref.origin}: {type(exc).__name__}: {exc}") from exc
 
 

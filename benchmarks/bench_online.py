@@ -1,0 +1,226 @@
+"""listlint check --online versus lychee, on a loopback simulated web.
+
+    python3 benchmarks/bench_online.py                 # 2,000 links over 100 hosts
+    python3 benchmarks/bench_online.py --links 500 --hosts 30 --timeout 2
+
+Generates an awesome-list-shaped file whose hosts follow a Zipf-like law (a
+few hosts carry most links, as arxiv.org and github.com do), with the faults of
+``simulated_web.py`` mixed in.  Each tool runs against a freshly started
+server (transient faults are "once" per server) with the same timeout.  Prints
+wall times (and their ratio), false positives (alive links reported as dead or
+unreachable), misses (dead links not reported as dead), the time of a second
+listlint run with a warm cache, and peak memory of each run.
+
+Truth per path is in ``simulated_web.TRUTH``: "alive" must not be reported as
+dead-link or unreachable-link; "dead" must be reported as dead-link; "hang"
+(never answers) is rightly unreachable; "blocked" (a bot wall) rightly
+blocked-link.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from simulated_web import TRUTH, SimulatedWeb, host_addresses, truth_of  # noqa: E402
+
+# Share of links per behaviour (the rest are plain 200s).
+MIX = {
+    "404": 0.04, "410": 0.01, "chain": 0.03, "moved": 0.02, "loop": 0.005,
+    "retry-after": 0.01, "flaky": 0.015, "reset": 0.01, "head405": 0.02, "head403": 0.01,
+    "slow": 0.01, "hang": 0.003, "bot": 0.005, "endless": 0.002,
+}
+
+
+def generate(links: int, hosts: int, seed: int) -> tuple[str, list[str], dict[str, float], str]:
+    """The list's Markdown, its URLs, per-host latency and the crowded host."""
+    rng = random.Random(seed)
+    addresses = host_addresses(hosts)
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(hosts)]
+    latency = {address: rng.uniform(0.005, 0.06) for address in addresses}
+    crowded = addresses[2]  # a busy host that throttles bursts
+    kinds = list(MIX) + ["ok"]
+    shares = list(MIX.values()) + [1 - sum(MIX.values())]
+    urls = []
+    for index in range(links):
+        host = rng.choices(addresses, weights)[0]
+        kind = rng.choices(kinds, shares)[0]
+        path = f"/chain/{rng.randint(1, 4)}/{index}" if kind == "chain" else f"/{kind}/{index}"
+        urls.append(f"http://{host}:PORT{path}")
+    lines = ["# Awesome Simulated Systems", "",
+             "A generated list for benchmarking link checkers.", ""]
+    for index, url in enumerate(urls):
+        if index % 40 == 0:
+            lines += ["", f"## Category {index // 40 + 1}", ""]
+        lines.append(f"- [Paper {index}]({url}): A Study of Thing {index} | OSDI' 24, Lab {index % 7}")
+    return "\n".join(lines) + "\n", urls, latency, crowded
+
+
+def serve(addresses: list[str], latency: dict[str, float], crowded: str, slow: float,
+          port: int, pipe: multiprocessing.connection.Connection) -> None:
+    import asyncio
+
+    web = SimulatedWeb(addresses, port=port, latency=latency, crowded={crowded}, crowd_limit=2,
+                       slow_seconds=slow, retry_after=1)
+
+    async def main() -> None:
+        await web.start_async()
+        pipe.send(web.port)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+class Server:
+    """A fresh simulated web in its own process."""
+
+    def __init__(self, addresses: list[str], latency: dict[str, float], crowded: str,
+                 slow: float, port: int = 0) -> None:
+        context = multiprocessing.get_context("fork")
+        parent, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(addresses, latency, crowded, slow,
+                                                           port, child), daemon=True)
+        self.process.start()
+        if not parent.poll(30):
+            raise RuntimeError("the simulated web did not start")
+        self.port = parent.recv()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join(10)
+
+
+def free_port(address: str) -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((address, 0))
+        return int(probe.getsockname()[1])
+
+
+def run_child(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Run ``command``; return wall seconds, peak RSS (MB) and stdout."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL,
+                                   env={**os.environ, "CI": "1"})
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0
+        wall = time.monotonic() - started
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return wall, usage.ru_maxrss / 1024, text
+
+
+def listlint_findings(text: str) -> dict[str, set[str]]:
+    data = json.loads(text)
+    found: dict[str, set[str]] = {}
+    for diagnostic in data["diagnostics"]:
+        if diagnostic["url"]:
+            found.setdefault(diagnostic["url"], set()).add(diagnostic["name"])
+    return found
+
+
+def lychee_failures(text: str) -> set[str]:
+    data = json.loads(text)
+    failed: set[str] = set()
+    for key in ("error_map", "fail_map"):
+        for entries in (data.get(key) or {}).values():
+            for entry in entries:
+                failed.add(entry["url"])
+    return failed
+
+
+def score(urls: list[str], flagged_dead: set[str], flagged_bad: set[str]) -> dict[str, int]:
+    """Misses: dead links not flagged dead.  FPs: alive links flagged dead/unreachable."""
+    misses = sum(1 for url in set(urls) if truth_of(url) == "dead" and url not in flagged_dead)
+    false = sum(1 for url in set(urls) if truth_of(url) == "alive" and url in flagged_bad)
+    return {"misses": misses, "false_positives": false}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--links", type=int, default=2000)
+    parser.add_argument("--hosts", type=int, default=100)
+    parser.add_argument("--timeout", type=int, default=1, help="seconds, for both tools")
+    parser.add_argument("--slow", type=float, default=0.4, help="delay of /slow/ paths")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-lychee", action="store_true")
+    args = parser.parse_args()
+
+    markdown, urls, latency, crowded = generate(args.links, args.hosts, args.seed)
+    addresses = sorted(latency)
+    work = Path(tempfile.mkdtemp(prefix="listlint-bench-"))
+    kinds = Counter(url.split(":PORT/")[1].split("/")[0] for url in urls)
+    print(f"{args.links} links over {args.hosts} hosts; timeout {args.timeout} s; "
+          f"mix: {dict(kinds.most_common())}")
+    results: dict[str, dict[str, float]] = {}
+    try:
+        port = free_port(addresses[0])
+
+        def fresh(port_list: str) -> tuple[Server, Path, list[str]]:
+            # A fresh server each time (its faults happen "once"), on the same
+            # port, so that the warm run's URLs are the cached ones.
+            server = Server(addresses, latency, crowded, args.slow, port)
+            path = work / f"{port_list}.md"
+            path.write_text(markdown.replace("PORT", str(server.port)), encoding="utf-8")
+            return server, path, [url.replace("PORT", str(server.port)) for url in urls]
+
+        cache_dir = work / "cache"
+        listlint = [sys.executable, "-m", "listlint", "check", "--online", "--select", "LL6",
+                    "--output-format", "json", "--allow-private-hosts",
+                    "--timeout", str(args.timeout), "--cache-dir", str(cache_dir)]
+        for label in ("listlint", "listlint-warm"):
+            server, path, real_urls = fresh(label)
+            try:
+                wall, rss, text = run_child([*listlint, str(path)], work)
+            finally:
+                server.stop()
+            found = listlint_findings(text)
+            dead = {url for url, names in found.items() if "dead-link" in names}
+            bad = {url for url, names in found.items()
+                   if names & {"dead-link", "unreachable-link"}}
+            results[label] = {"wall": wall, "rss": rss, **score(real_urls, dead, bad),
+                              "hang_flagged": sum(1 for u in set(real_urls)
+                                                  if truth_of(u) == "hang" and u in bad)}
+            # the warm run reads the cache written by the first run
+        if not args.skip_lychee and shutil.which("lychee"):
+            server, path, real_urls = fresh("lychee")
+            try:
+                wall, rss, text = run_child(
+                    ["lychee", "--no-progress", "--format", "json", "--timeout",
+                     str(args.timeout), "--max-concurrency", "64", str(path)], work)
+            finally:
+                server.stop()
+            failed = lychee_failures(text)
+            results["lychee"] = {"wall": wall, "rss": rss, **score(real_urls, failed, failed),
+                                 "hang_flagged": sum(1 for u in set(real_urls)
+                                                     if truth_of(u) == "hang" and u in failed)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    truth = Counter(TRUTH[url.split(":PORT/")[1].split("/")[0]] for url in set(urls))
+    print(f"truth: {dict(truth)}")
+    print(f"{'run':<15}{'wall s':>8}{'peak MB':>9}{'false pos':>11}{'misses':>8}{'hangs':>7}")
+    for label, row in results.items():
+        print(f"{label:<15}{row['wall']:>8.2f}{row['rss']:>9.0f}{row['false_positives']:>11.0f}"
+              f"{row['misses']:>8.0f}{row['hang_flagged']:>7.0f}")
+    if "lychee" in results:
+        ratio = results["listlint"]["wall"] / results["lychee"]["wall"]
+        print(f"wall-time ratio listlint/lychee: {ratio:.2f} (target <= 0.5)")
+    print(f"warm-cache run: {results['listlint-warm']['wall']:.2f} s (target < 2 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Per-host politeness: a concurrency limit, a pacing interval, and slowing down.
+
+asyncio has semaphores but none whose size can change while in use; a 429
+must lower a host's limit, so this is a small first-come-first-served gate.  It also keeps the per-host figures of the summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+__all__ = ["HostState"]
+
+MAX_INTERVAL = 2.0
+
+
+@dataclass(slots=True)
+class HostState:
+    name: str
+    limit: int
+    interval: float = 0.0
+    active: int = 0
+    # Earliest start of the next request (monotonic clock).
+    next_start: float = 0.0
+    # Figures: requests sent, answers received, their total time.
+    requests: int = 0
+    answers: int = 0
+    busy_seconds: float = 0.0
+    timeouts: int = 0
+    network_failures: int = 0
+    refusals: int = 0
+    slowed: int = 0
+    # HEAD answered with an error where GET worked: go straight to GET.
+    head_unreliable: bool = False
+    # Adaptive rate: each slow-down starts a new epoch; ``ceiling`` is the
+    # configured limit, never exceeded.
+    epoch: int = 0
+    ceiling: int = 0
+    streak: int = 0
+    # Sent to this host only (tokens from the per-host settings).
+    headers: dict[str, str] = field(default_factory=dict)
+    _waiters: deque[asyncio.Future[None]] = field(default_factory=deque)
+
+    def __post_init__(self) -> None:
+        self.ceiling = self.ceiling or self.limit
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of this host's request slots, paced by ``interval``."""
+        await self._acquire()
+        try:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.interval
+            if start > now:
+                await asyncio.sleep(start - now)
+            yield
+        finally:
+            self.active -= 1
+            self._wake()
+
+    async def _acquire(self) -> None:
+        # First come, first served; a release wakes exactly the waiters that fit.
+        if self.active < self.limit and not self._waiters:
+            self.active += 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.active -= 1  # granted, then cancelled: hand the slot on
+                self._wake()
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+
+    def _wake(self) -> None:
+        while self._waiters and self.active < self.limit:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self.active += 1
+                waiter.set_result(None)
+
+    def slow_down(self, pause: float, epoch: int) -> None:
+        """After a 429: halve the concurrency; at one request, widen the interval and pause.
+
+        ``epoch`` is the host's epoch when the throttled request started: the
+        429s of one burst count as one signal, not as one each.  Successes
+        win the concurrency back step by step (AIMD), so a 429 that was about
+        one URL, not the host, costs little.
+        """
+        if epoch != self.epoch:
+            return
+        self.epoch += 1
+        self.slowed += 1
+        self.streak = 0
+        if self.limit > 1:
+            self.limit = max(1, self.limit // 2)
+        else:
+            self.interval = min(MAX_INTERVAL, max(self.interval * 2, 0.05))
+            self.next_start = max(self.next_start, time.monotonic() + min(pause, MAX_INTERVAL))
+
+    def succeeded(self) -> None:
+        """Additive increase: one more slot after a window of successes."""
+        self.streak += 1
+        if self.streak < self.limit:
+            return
+        self.streak = 0
+        if self.interval > 0:
+            self.interval = self.interval / 2 if self.interval > 0.02 else 0.0
+        elif self.limit < self.ceiling:
+            self.limit += 1
+            self._wake()
+
+    def record(self, seconds: float, *, answered: bool) -> None:
+        self.requests += 1
+        self.busy_seconds += seconds
+        if answered:
+            self.answers += 1
+
+    @property
+    def mean_seconds(self) -> float:
+        return self.busy_seconds / self.requests if self.requests else 0.0
+
+    def given_up(self, limit: int) -> bool:
+        """Whether the host never answered and failed ``limit`` times: stop trying it."""
+        return self.answers == 0 and self.failures >= limit
+
+    @property
+    def failures(self) -> int:
+        return self.timeouts + self.network_failures + self.refusals

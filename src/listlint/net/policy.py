@@ -1,0 +1,120 @@
+"""What the link engine may do: limits, timeouts, per-host settings, filters.
+
+Built from the run's settings (``listlint.net.options``); no network imports,
+so the rules can decide which links to check before anything heavy loads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from listlint.net.options import DEFAULT_USER_AGENT, parse_status_ranges
+
+__all__ = ["EnginePolicy", "HostPolicy"]
+
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostPolicy:
+    """Settings of one host: its concurrency, pacing and private headers."""
+
+    concurrency: int
+    interval: float = 0.0
+    # Sent to this host only, never across a redirect to another host.
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnginePolicy:
+    timeout: float = 10.0
+    max_concurrency: int = 64
+    host_concurrency: int = 8
+    max_redirects: int = 10
+    max_retries: int = 3
+    max_retry_after: float = 30.0
+    user_agent: str = DEFAULT_USER_AGENT
+    accept: tuple[tuple[int, int], ...] = ()
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    hosts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    allow_private_hosts: bool = False
+    cache_max_age: float = 86400.0
+    cache_failure_age: float = 3600.0
+    # Backoff between retries: base * 2**(n-1), capped, with jitter.
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    # A server that accepted the connection but did not answer in time rarely
+    # answers the next time; retry such timeouts this often (connect
+    # timeouts are retried once).
+    timeout_retries: int = 0
+    # A host with this many timeouts and no answer at all is given up on.
+    host_failure_limit: int = 3
+    # Bytes of a GET body read to recognise a bot wall; the rest is never read.
+    sniff_bytes: int = 16384
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> EnginePolicy:
+        """The policy of a run (``settings`` may be None: defaults)."""
+
+        def get(key: str) -> Any:
+            return settings.get(key) if settings is not None else None
+
+        values: dict[str, Any] = {}
+        for key in ("timeout", "max-concurrency", "host-concurrency", "max-redirects",
+                    "max-retries", "max-retry-after", "user-agent", "allow-private-hosts",
+                    "cache-max-age", "cache-failure-age", "hosts"):
+            value = get(key)
+            if value is not None:
+                values[key.replace("-", "_")] = value
+        if get("accept"):
+            values["accept"] = tuple(parse_status_ranges(get("accept")))
+        for key in ("include", "exclude"):
+            if get(key):
+                values[key] = tuple(re.compile(pattern) for pattern in get(key))
+        values.update(overrides)
+        return cls(**values)
+
+    def wants(self, url: str) -> bool:
+        """Whether the include/exclude patterns let ``url`` be checked."""
+        if self.include and not any(pattern.search(url) for pattern in self.include):
+            return False
+        return not any(pattern.search(url) for pattern in self.exclude)
+
+    def accepts(self, status: int) -> bool:
+        """Whether ``status`` means the link is alive."""
+        return 200 <= status < 300 or any(low <= status <= high for low, high in self.accept)
+
+    def host(self, host: str) -> HostPolicy:
+        """The settings of ``host``: an exact entry, else ``*.parent`` wildcards."""
+        table = self.hosts.get(host)
+        if table is None:
+            parts = host.split(".")
+            for index in range(1, len(parts)):
+                table = self.hosts.get("*." + ".".join(parts[index:]))
+                if table is not None:
+                    break
+        table = table or {}
+        return HostPolicy(
+            concurrency=int(table.get("concurrency", self.host_concurrency)),
+            interval=float(table.get("interval", 0.0)),
+            headers=expand_headers(table.get("headers", {})),
+        )
+
+
+def expand_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Replace ``${NAME}`` with the environment variable, so tokens stay out of config.
+
+    A header whose variable is unset is left out rather than sent half-filled.
+    """
+    expanded = {}
+    for name, value in headers.items():
+        missing = [ref for ref in ENV_REFERENCE.findall(value) if ref not in os.environ]
+        if missing:
+            continue
+        expanded[name] = ENV_REFERENCE.sub(lambda match: os.environ[match.group(1)], value)
+    return expanded

@@ -1,0 +1,29 @@
+"""LL605 private-host: a link to a loopback, private, link-local or metadata address."""
+
+from __future__ import annotations
+
+from listlint.diagnostics import Diagnostic, Severity
+from listlint.document.model import Document
+from listlint.rules.base import Rule, RuleContext
+from listlint.rules.link_checks import link_verdicts
+
+
+async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
+    from listlint.net.verdicts import Kind
+
+    results = await link_verdicts(document, context)
+    return [context.diagnostic(
+                link.url_span,
+                f"not checked: {verdict.reason} (use --allow-private-hosts to check it)",
+                url=link.url)
+            for link, verdict in results.reportable() if verdict.kind is Kind.PRIVATE]
+
+
+RULE = Rule(
+    code="LL605",
+    name="private-host",
+    summary="A link to a loopback, private, link-local or cloud-metadata address (not fetched).",
+    severity=Severity.INFO,
+    check=check,
+    needs_network=True,
+)
