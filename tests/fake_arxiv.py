@@ -86,6 +86,12 @@ class FakeArxiv:
     requests: list[tuple[float, list[str]]] = field(default_factory=list)
     # IDs this API calls malformed although they look well-formed (HTTP 400).
     rejected: set[str] = field(default_factory=set)
+    # The status of the error feed for a malformed ID (arXiv now sends 400; it used to send 200).
+    error_status: int = 400
+    # Sent as Retry-After with each failure, when set.
+    retry_after: str = ""
+    # Seconds to think before each answer (a slow API).
+    latency: float = 0.0
     # Answer every request with this body and status 200 (a captive portal, say).
     garbage: str = ""
     server: ThreadingHTTPServer | None = None
@@ -113,6 +119,8 @@ class FakeArxiv:
                 status, body = fake.answer(self.path)
                 data = body.encode("utf-8")
                 self.send_response(status)
+                if status >= 500 and fake.retry_after:
+                    self.send_header("Retry-After", fake.retry_after)
                 self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -137,6 +145,7 @@ class FakeArxiv:
         query = parse_qs(urlsplit(path).query, keep_blank_values=True)
         ids = [i for i in (query.get("id_list") or [""])[0].split(",") if i]
         self.requests.append((time.monotonic(), ids))
+        time.sleep(self.latency)
         if self.failures:
             return self.failures.pop(0), "<html><body>Service Unavailable</body></html>"
         if self.garbage:
@@ -146,7 +155,7 @@ class FakeArxiv:
         head = dict(query=escape(f"id_list={','.join(ids)}"), start=start)
         for arxiv_id in ids:
             if not ID_RE.match(arxiv_id) or arxiv_id in self.rejected:
-                return 400, (FEED_HEAD.format(per_page=1, total=1, **head)
+                return self.error_status, (FEED_HEAD.format(per_page=1, total=1, **head)
                              + ERROR_ENTRY.format(bad=escape(arxiv_id)) + "</feed>\n")
         found = [self.records[ID_RE.match(i).group(1)] for i in ids  # type: ignore[union-attr]
                  if ID_RE.match(i).group(1) in self.records]  # type: ignore[union-attr]

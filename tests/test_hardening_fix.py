@@ -18,13 +18,13 @@ import time
 from pathlib import Path
 
 import pytest
+from test_hardening_input import ENCODINGS, LIST, REVERSED
 
 from listlint.cli import main
 from listlint.config import Settings
 from listlint.errors import InputError
 from listlint.fixes import locked_for_fixing, write_atomically
 from listlint.pipeline import RunOptions, lint_paths
-from test_hardening_input import ENCODINGS, LIST, REVERSED
 
 FIXED_LINK = "[Helix](https://arxiv.org/abs/2406.01566)"
 FIXED_LIST = LIST.replace(REVERSED, FIXED_LINK)
@@ -40,8 +40,9 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def fix(*paths: str, select: str = "LL101") -> int:
-    return main(["check", "--fix", "--select", select, "--exit-zero", "--output-format", "concise",
-                 *paths])
+    return main(
+        ["check", "--fix", "--select", select, "--exit-zero", "--output-format", "concise", *paths]
+    )
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -67,7 +68,9 @@ def test_write_is_temp_in_same_folder_fsynced_then_renamed(
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd: int) -> None:
-        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else fd))
+        calls.append(
+            ("fsync", os.readlink(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else fd)
+        )
         real_fsync(fd)
 
     def replace(src: str, dst: str) -> None:
@@ -146,7 +149,9 @@ def test_disk_full_mid_write_removes_the_temp_file(
 def test_a_file_changed_while_fixing_is_not_overwritten(in_tmp: Path) -> None:
     readme = in_tmp / "README.md"
     readme.write_text(LIST)
-    result = lint_paths(["README.md"], Settings().with_values(select=["LL101"]), RunOptions(fix=True))
+    result = lint_paths(
+        ["README.md"], Settings().with_values(select=["LL101"]), RunOptions(fix=True)
+    )
     file = result.files[0]
     assert file.changed
     readme.write_text(LIST + "- an edit saved meanwhile\n")  # an editor saves in between
@@ -222,9 +227,13 @@ def start_driver(folder: Path, stage: str, marker: Path, **env: str) -> subproce
     script.write_text(DRIVER)
     environment = {k: v for k, v in os.environ.items() if k != "LISTLINT_DEBUG"}
     environment.update(env)
-    return subprocess.Popen([sys.executable, str(script), stage, str(marker), "README.md"],
-                            cwd=folder, env=environment, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, str(script), stage, str(marker), "README.md"],
+        cwd=folder,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for(marker: Path, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
@@ -242,8 +251,10 @@ def wait_for(marker: Path, process: subprocess.Popen[bytes], seconds: float = 30
 
 @pytest.mark.parametrize("stage", ["write", "fsync", "rename"])
 def test_sigkill_mid_fix_leaves_the_original_intact(in_tmp: Path, stage: str) -> None:
-    # A large list (1 MB) so that the write is a real one.
-    filler = "".join(f"- [P{i}](https://arxiv.org/abs/2401.{i:05d}): Title {i}\n" for i in range(20_000))
+    # A list of ~300 KB, so that the write is a real one (the stall makes the timing exact).
+    filler = "".join(
+        f"- [P{i}](https://arxiv.org/abs/2401.{i:05d}): Title {i}\n" for i in range(6_000)
+    )
     original = (LIST + filler).encode()
     readme = in_tmp / "README.md"
     readme.write_bytes(original)
@@ -263,9 +274,10 @@ def test_sigkill_mid_fix_leaves_the_original_intact(in_tmp: Path, stage: str) ->
     # No garbage a Markdown tool would pick up: at most a hidden *.listlint-tmp.
     assert [name for name in leftovers(in_tmp) if not name.endswith(".listlint-tmp")] == []
     assert all(name.startswith(".README.md.") for name in leftovers(in_tmp))
-    # The next run fixes the file normally.
+    # The next run fixes the file normally, and removes what the killed one left.
     fix("README.md")
     assert readme.read_bytes() == (FIXED_LIST + filler).encode()
+    assert leftovers(in_tmp) == []
 
 
 def test_concurrent_fixes_take_turns_and_keep_both(in_tmp: Path) -> None:
@@ -275,11 +287,17 @@ def test_concurrent_fixes_take_turns_and_keep_both(in_tmp: Path) -> None:
     readme = in_tmp / "README.md"
     readme.write_text(LIST + f"- [vLLM]({TRACKED}): Serving engine\n")
     marker_a = in_tmp.parent / "marker-a"
-    first = start_driver(in_tmp, "locked", marker_a, LISTLINT_TEST_SELECT="LL101",
-                         LISTLINT_TEST_HOLD="1.5")
+    first = start_driver(
+        in_tmp, "locked", marker_a, LISTLINT_TEST_SELECT="LL101", LISTLINT_TEST_HOLD="1.5"
+    )
     wait_for(marker_a, first)  # A has read the file and is about to write it
-    second = start_driver(in_tmp, "locked", in_tmp.parent / "marker-b",
-                          LISTLINT_TEST_SELECT="tracking-parameter", LISTLINT_TEST_HOLD="0")
+    second = start_driver(
+        in_tmp,
+        "locked",
+        in_tmp.parent / "marker-b",
+        LISTLINT_TEST_SELECT="tracking-parameter",
+        LISTLINT_TEST_HOLD="0",
+    )
     results = [(p.wait(timeout=60), *p.communicate()) for p in (first, second)]
     assert [code for code, _, _ in results] == [0, 0], results
     text = readme.read_text()
@@ -293,16 +311,58 @@ def test_lock_times_out_with_one_line(in_tmp: Path) -> None:
     readme.write_text(LIST)
     with locked_for_fixing(["README.md"]):
         probe = subprocess.run(
-            [sys.executable, "-c",
-             "from listlint.fixes import locked_for_fixing\n"
-             "from listlint.errors import InputError\n"
-             "try:\n"
-             "    with locked_for_fixing(['README.md'], timeout=0.3):\n"
-             "        print('entered')\n"
-             "except InputError as exc:\n"
-             "    print('refused:', exc)\n"],
-            cwd=in_tmp, capture_output=True, text=True, timeout=30,
+            [
+                sys.executable,
+                "-c",
+                "from listlint.fixes import locked_for_fixing\n"
+                "from listlint.errors import InputError\n"
+                "try:\n"
+                "    with locked_for_fixing(['README.md'], timeout=0.3):\n"
+                "        print('entered')\n"
+                "except InputError as exc:\n"
+                "    print('refused:', exc)\n",
+            ],
+            cwd=in_tmp,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
     assert probe.stdout.startswith("refused:") and "lock" in probe.stdout, probe
     with locked_for_fixing(["README.md"], timeout=0.3):
         pass  # released again
+
+
+def test_ctrl_c_mid_write_leaves_no_temp_file(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = in_tmp / "README.md"
+    readme.write_text(LIST)
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    assert fix("README.md") == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert readme.read_text() == LIST
+    assert leftovers(in_tmp) == []
+
+
+def test_ownership_is_preserved(in_tmp: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    readme = in_tmp / "README.md"
+    readme.write_text(LIST)
+    os.chown(readme, 65534, 65534)
+    fix("README.md")
+    assert readme.read_text() == FIXED_LIST
+    assert (readme.stat().st_uid, readme.stat().st_gid) == (65534, 65534)
+
+
+def test_the_same_file_named_twice_or_through_a_link_is_fixed_once(in_tmp: Path) -> None:
+    readme = in_tmp / "README.md"
+    readme.write_text(LIST)
+    (in_tmp / "LINK.md").symlink_to("README.md")
+    assert fix("README.md", "README.md", "LINK.md") == 0
+    assert readme.read_text() == FIXED_LIST
+    assert (in_tmp / "LINK.md").is_symlink()

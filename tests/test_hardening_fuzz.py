@@ -44,35 +44,138 @@ FIX_EXAMPLES = int(150 * SCALE)
 BYTES_EXAMPLES = int(60 * SCALE)
 
 URLS = [
-    "https://arxiv.org/abs/2406.01566", "https://arxiv.org/pdf/2408.12757v2.pdf",
-    "http://arxiv.org/abs/2408.12757v1", "https://www.arxiv.org/abs/2406.01566/",
-    "https://github.com/a/b?utm_source=x&ref=y", "https://e.com/a_(b)", "https://e.com/a b",
-    "<https://e.com/x y>", "https://bücher.de/ä", "https://e.com/%zz%", "http://e.com:99999/",
-    "https://[::1", "#section", "#papers-2024", "./local.md", "", "javascript:alert(1)",
-    "https://export.arxiv.org/abs/2406.01566", "https://openreview.net/forum?id=abc",
-    "https://dl.acm.org/doi/10.1145/3600006.3613165", "www.example.com",
+    "https://arxiv.org/abs/2406.01566",
+    "https://arxiv.org/pdf/2408.12757v2.pdf",
+    "http://arxiv.org/abs/2408.12757v1",
+    "https://www.arxiv.org/abs/2406.01566/",
+    "https://github.com/a/b?utm_source=x&ref=y",
+    "https://e.com/a_(b)",
+    "https://e.com/a b",
+    "<https://e.com/x y>",
+    "https://bücher.de/ä",
+    "https://e.com/%zz%",
+    "http://e.com:99999/",
+    "https://[::1",
+    "#section",
+    "#papers-2024",
+    "./local.md",
+    "",
+    "javascript:alert(1)",
+    "https://export.arxiv.org/abs/2406.01566",
+    "https://openreview.net/forum?id=abc",
+    "https://dl.acm.org/doi/10.1145/3600006.3613165",
+    "www.example.com",
 ]
-TEXTS = ["NanoFlow", "Helix:", "A **bold** name", "`code`", "x | y", "[nested]", "", " ",
-         "Ünïcödé 🎉", "a\\]b", "<b>tag</b>", "Name：", "*emph*"]
-TAGS = ["OSDI' 24", "NeurIPS 2023", "arXiv' 24", "ICML'24, UW", "SOSP 2099", "Preprint", "", "ISCA' 24 ｜ x"]
+TEXTS = [
+    "NanoFlow",
+    "Helix:",
+    "A **bold** name",
+    "`code`",
+    "x | y",
+    "[nested]",
+    "",
+    " ",
+    "Ünïcödé 🎉",
+    "a\\]b",
+    "<b>tag</b>",
+    "Name：",
+    "*emph*",
+]
+TAGS = [
+    "OSDI' 24",
+    "NeurIPS 2023",
+    "arXiv' 24",
+    "ICML'24, UW",
+    "SOSP 2099",
+    "Preprint",
+    "",
+    "ISCA' 24 ｜ x",
+]
 
 fragment = st.one_of(
-    st.sampled_from([
-        "- ", "* ", "+ ", "1. ", "10) ", "  - ", "    ", "\t", "> ", ">> ", "# ", "## ", "### ",
-        "[", "]", "(", ")", "](", "![", "`", "``", "```\n", "~~~\n", "**", "_", "\\", "<", ">",
-        "<details>", "</details>", "<summary>2024</summary>", "<a href=\"https://e.com/x\">", "</a>",
-        "<img src=\"https://e.com/i.png\">", "<!--", "-->", "<!-- listlint-disable-next-line -->",
-        "<!-- listlint-disable LL2 -->", "<!-- listlint-enable -->", "<!-- listlint-disable-file x -->",
-        "<br>", "<div>", "</div>", "|", "｜", " | ", "|---|---|\n", "| a | b |\n", ": ", " - ",
-        " – ", "：", ", ", "\n", "\r\n", "\r", "\n\n", "  \n", "&amp;", "&#0;", "\u200b", "\u202e",
-        "[^1]", "[ref]: https://e.com/ref\n", "[ref]", "***\n", "---\n", "===\n", "\x00",
-    ]),
+    st.sampled_from(
+        [
+            "- ",
+            "* ",
+            "+ ",
+            "1. ",
+            "10) ",
+            "  - ",
+            "    ",
+            "\t",
+            "> ",
+            ">> ",
+            "# ",
+            "## ",
+            "### ",
+            "[",
+            "]",
+            "(",
+            ")",
+            "](",
+            "![",
+            "`",
+            "``",
+            "```\n",
+            "~~~\n",
+            "**",
+            "_",
+            "\\",
+            "<",
+            ">",
+            "<details>",
+            "</details>",
+            "<summary>2024</summary>",
+            '<a href="https://e.com/x">',
+            "</a>",
+            '<img src="https://e.com/i.png">',
+            "<!--",
+            "-->",
+            "<!-- listlint-disable-next-line -->",
+            "<!-- listlint-disable LL2 -->",
+            "<!-- listlint-enable -->",
+            "<!-- listlint-disable-file x -->",
+            "<br>",
+            "<div>",
+            "</div>",
+            "|",
+            "｜",
+            " | ",
+            "|---|---|\n",
+            "| a | b |\n",
+            ": ",
+            " - ",
+            " – ",
+            "：",
+            ", ",
+            "\n",
+            "\r\n",
+            "\r",
+            "\n\n",
+            "  \n",
+            "&amp;",
+            "&#0;",
+            "\u200b",
+            "\u202e",
+            "[^1]",
+            "[ref]: https://e.com/ref\n",
+            "[ref]",
+            "***\n",
+            "---\n",
+            "===\n",
+            "\x00",
+        ]
+    ),
     st.builds(lambda t, u: f"[{t}]({u})", st.sampled_from(TEXTS), st.sampled_from(URLS)),
     st.builds(lambda t, u: f"({t})[{u}]", st.sampled_from(TEXTS), st.sampled_from(URLS)),
     st.builds(lambda t, u: f"[{t}] ({u})", st.sampled_from(TEXTS), st.sampled_from(URLS)),
     st.builds(lambda u: f"<{u}>", st.sampled_from(URLS)),
-    st.builds(lambda t, u, g: f"- [{t}]({u}): Towards Optimal Serving | {g}\n",
-              st.sampled_from(TEXTS), st.sampled_from(URLS), st.sampled_from(TAGS)),
+    st.builds(
+        lambda t, u, g: f"- [{t}]({u}): Towards Optimal Serving | {g}\n",
+        st.sampled_from(TEXTS),
+        st.sampled_from(URLS),
+        st.sampled_from(TAGS),
+    ),
     st.sampled_from(TAGS),
     st.text(max_size=6),
 )
@@ -146,11 +249,19 @@ def test_fixing_twice_changes_nothing_the_second_time(text: str, unsafe: bool) -
 # -- fixes never touch bytes they did not report ------------------------------------
 
 FILLER = [
-    "# Awesome Papers", "", "## Serving", "Some prose about the list.",
+    "# Awesome Papers",
+    "",
+    "## Serving",
+    "Some prose about the list.",
     "- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal Serving | OSDI' 24, UW",
     "- [Helix](https://arxiv.org/abs/2406.01566): Distributed Serving | ASPLOS' 25",
-    "<details><summary>2024</summary>", "</details>", "| Name | Link |", "|---|---|",
-    "| A | [x](https://arxiv.org/abs/2401.00001) |", "<!-- a comment -->", "  - nested entry",
+    "<details><summary>2024</summary>",
+    "</details>",
+    "| Name | Link |",
+    "|---|---|",
+    "| A | [x](https://arxiv.org/abs/2401.00001) |",
+    "<!-- a comment -->",
+    "  - nested entry",
 ]
 PROBLEMS = [
     "- (Orca)[https://arxiv.org/abs/2401.00002]: Iteration Scheduling | OSDI' 22",
@@ -170,11 +281,17 @@ ENCODERS = {
     "utf-16-be-bom": lambda text: b"\xfe\xff" + text.encode("utf-16-be"),
 }
 
-CODECS = {"utf-8": "utf-8", "utf-8-bom": "utf-8", "utf-16-le-bom": "utf-16-le",
-          "utf-16-be-bom": "utf-16-be"}
+CODECS = {
+    "utf-8": "utf-8",
+    "utf-8-bom": "utf-8",
+    "utf-16-le-bom": "utf-16-le",
+    "utf-16-be-bom": "utf-16-be",
+}
 
 generated_list = st.tuples(
-    st.lists(st.one_of(st.sampled_from(FILLER), st.sampled_from(PROBLEMS)), min_size=1, max_size=25),
+    st.lists(
+        st.one_of(st.sampled_from(FILLER), st.sampled_from(PROBLEMS)), min_size=1, max_size=25
+    ),
     st.lists(st.sampled_from(sorted(ENDINGS)), min_size=1, max_size=3),
     st.sampled_from(sorted(ENCODERS)),
     st.booleans(),
@@ -199,11 +316,16 @@ def reported_lines(diagnostics: list[dict[str, object]]) -> set[int]:
     return lines
 
 
-@settings(max_examples=BYTES_EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=BYTES_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(generated_list)
 def test_fix_touches_only_the_lines_it_reported(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     case: tuple[list[str], list[str], str, bool],
 ) -> None:
     lines, endings, encoding, final_newline = case
@@ -221,7 +343,7 @@ def test_fix_touches_only_the_lines_it_reported(
     fixed = target.read_bytes()
     bom = ENCODERS[encoding]("")
     assert fixed.startswith(bom) and (bom or not fixed.startswith(b"\xef\xbb\xbf")), "BOM changed"
-    decoded = fixed[len(bom):].decode(CODECS[encoding])
+    decoded = fixed[len(bom) :].decode(CODECS[encoding])
     old_lines = text.splitlines(keepends=True)
     new_lines = decoded.splitlines(keepends=True)
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
@@ -234,3 +356,35 @@ def test_fix_touches_only_the_lines_it_reported(
             assert number in touched, (old_lines[number - 1], sorted(touched))
     # Line endings of untouched lines and the final newline survive.
     assert decoded.endswith(("\n", "\r")) == text.endswith(("\n", "\r"))
+
+
+# -- any bytes at all ------------------------------------------------------------------
+
+BOMS = [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"]
+any_bytes = st.one_of(
+    st.binary(max_size=3000),
+    st.tuples(st.sampled_from(BOMS), st.binary(max_size=500)).map(b"".join),
+    st.tuples(
+        st.sampled_from(BOMS),
+        markdownish,
+        st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "latin-1"]),
+    ).map(lambda case: case[0] + case[1].encode(case[2], errors="replace")),
+)
+
+
+@settings(
+    max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(any_bytes)
+def test_any_bytes_are_read_or_refused_and_round_trip(data: bytes) -> None:
+    from listlint.errors import InputError
+    from listlint.source import decode_source
+
+    try:
+        source = decode_source(data, "README.md")
+    except InputError as exc:
+        assert str(exc).startswith("README.md: ")
+        return
+    assert source.encode(source.text) == data  # a fix can never lose a byte it did not touch
+    _, diagnostics = check_all(source.text)
+    assert_inside_source(Source(path="README.md", text=source.text), diagnostics)

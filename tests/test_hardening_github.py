@@ -38,6 +38,11 @@ INJECTIONS = [
     "\x0c::error::form feed",
 ]
 ALLOWED = {"error", "warning", "notice", "stop-commands"}
+# The exact shape of listlint's annotations: anything else is injected.
+ANNOTATION_RE = re.compile(
+    r"::(error|warning|notice) (?:file=[^,:\r\n]*,line=\d+,(?:col=\d+,endLine=\d+,endColumn=\d+"
+    r"|endLine=\d+),)?title=(?:LL\d+ [a-z0-9-]+|listlint)::[^\r\n]*"
+)
 
 
 def build_list() -> str:
@@ -80,6 +85,8 @@ def assert_no_injection(output: str) -> None:
     assert commands, "the run produced no annotations at all"
     for name, line in commands:
         assert name in ALLOWED, line
+        if name != "stop-commands":
+            assert ANNOTATION_RE.fullmatch(line), line
         if name == "stop-commands":
             assert re.fullmatch(r"::stop-commands::listlint-[0-9a-f]{32}", line), line
 
@@ -92,8 +99,9 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("actions", [False, True], ids=["local", "in-actions"])
-def test_list_content_cannot_inject_commands(in_tmp: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch, actions: bool) -> None:
+def test_list_content_cannot_inject_commands(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, actions: bool
+) -> None:
     if actions:
         monkeypatch.setenv("GITHUB_ACTIONS", "true")
         monkeypatch.setenv("GITHUB_WORKSPACE", str(in_tmp))
@@ -108,7 +116,13 @@ def test_list_content_cannot_inject_commands(in_tmp: Path, capsys: pytest.Captur
     assert "add-mask" in output
 
 
-NASTY_NAMES = ["a,line=1::x.md", "b%0A::error::x.md", "c:d,e.md", "d\n::warning::nl.md", "e\r::notice::cr.md"]
+NASTY_NAMES = [
+    "a,line=1::x.md",
+    "b%0A::error::x.md",
+    "c:d,e.md",
+    "d\n::warning::nl.md",
+    "e\r::notice::cr.md",
+]
 
 
 def test_hostile_file_names_cannot_inject(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,13 +137,20 @@ def test_hostile_file_names_cannot_inject(in_tmp: Path, capsys: pytest.CaptureFi
 
 
 @pytest.mark.parametrize("format_name", ["github", "text", "concise"])
-def test_real_process_log_in_actions_has_no_foreign_commands(in_tmp: Path, format_name: str) -> None:
+def test_real_process_log_in_actions_has_no_foreign_commands(
+    in_tmp: Path, format_name: str
+) -> None:
     (in_tmp / "README.md").write_text(build_list(), encoding="utf-8", newline="")
     env = {k: v for k, v in os.environ.items() if k != "LISTLINT_DEBUG"}
     env.update(GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(in_tmp), CI="true")
-    result = subprocess.run([sys.executable, "-m", "listlint", "check", "--output-format",
-                             format_name, "README.md"], cwd=in_tmp, env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "listlint", "check", "--output-format", format_name, "README.md"],
+        cwd=in_tmp,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     if format_name == "github":
@@ -141,3 +162,37 @@ def test_real_process_log_in_actions_has_no_foreign_commands(in_tmp: Path, forma
         assert [name for name, _ in commands] == ["stop-commands"], commands
     commands, _ = runner_commands(result.stderr)
     assert commands == [], commands
+
+
+@pytest.mark.parametrize(
+    "evil", INJECTIONS + ["x\n::error::raw newline", "x\r::add-mask::raw cr", "x\r\n##[add-mask]y"]
+)
+def test_any_message_and_path_is_escaped(evil: str) -> None:
+    import io
+
+    from listlint.diagnostics import Diagnostic, Severity
+    from listlint.reporters.base import summarize
+    from listlint.reporters.github import GithubReporter
+
+    stream = io.StringIO()
+    reporter = GithubReporter(stream=stream)
+    found = [
+        Diagnostic(
+            code="LL101",
+            name="malformed-link",
+            severity=severity,
+            message=f"bad {evil}",
+            path=f"dir/{evil}.md",
+            line=1,
+            column=1,
+            end_line=line,
+            end_column=2,
+        )
+        for severity in Severity
+        for line in (1, 2)
+    ] * 6  # more than ten per level: some go to the fenced plain-text part
+    reporter.start()
+    for d in found:
+        reporter.handle(d)
+    reporter.finish(summarize(["README.md"], found))
+    assert_no_injection(stream.getvalue())

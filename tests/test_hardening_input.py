@@ -23,7 +23,9 @@ from listlint.cli import main
 
 REVERSED = "(Helix)[https://arxiv.org/abs/2406.01566]"
 # Line 3, column 3: the reversed link that LL101 reports (and fixes).
-LIST = f"# Papers\n\n- {REVERSED}: Serving\n- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards\n"
+LIST = (
+    f"# Papers\n\n- {REVERSED}: Serving\n- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards\n"
+)
 
 
 @pytest.fixture
@@ -72,8 +74,9 @@ ENCODINGS: dict[str, Callable[[str], bytes]] = {
     "latin-1": lambda text: text.replace("Serving", "Café naïve").encode("latin-1"),
     "crlf": lambda text: text.replace("\n", "\r\n").encode("utf-8"),
     "cr": lambda text: text.replace("\n", "\r").encode("utf-8"),
-    "mixed-endings": lambda text: text.replace("\n", "\r\n", 1).replace("Serving\n", "Serving\r")
-    .encode("utf-8"),
+    "mixed-endings": lambda text: (
+        text.replace("\n", "\r\n", 1).replace("Serving\n", "Serving\r").encode("utf-8")
+    ),
     "no-final-newline": lambda text: text.rstrip("\n").encode("utf-8"),
     "utf-16-crlf": lambda text: b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"),
 }
@@ -92,8 +95,12 @@ def test_every_encoding_is_read_and_positions_are_right(
     ], malformed
 
 
-def test_invalid_utf16_despite_bom_is_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (in_tmp / "odd.md").write_bytes(b"\xff\xfe" + "- [a](https://e.com)\n".encode("utf-16-le") + b"\x00")
+def test_invalid_utf16_despite_bom_is_one_line(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "odd.md").write_bytes(
+        b"\xff\xfe" + "- [a](https://e.com)\n".encode("utf-16-le") + b"\x00"
+    )
     assert main(["check", "odd.md"]) == 2
     one_line_error(capsys, "odd.md", "utf-16")
 
@@ -109,7 +116,8 @@ CONTENT: dict[str, str] = {
     "empty": "",
     "only-newlines": "\n\n\r\n\r",
     "whitespace": " \t \n\t\n",
-    "one-stray-nul": "# L\n\n- [a](https://arxiv.org/abs/2406.01566)\x00 x\n" + "- filler line\n" * 3,
+    "one-stray-nul": "# L\n\n- [a](https://arxiv.org/abs/2406.01566)\x00 x\n"
+    + "- filler line\n" * 3,
     "unclosed-html": "<div>\n<details>\n<summary>2024\n\n- [a](https://arxiv.org/abs/2406.01566)\n<a href='x",
     "unclosed-comment": "# L\n<!-- listlint-disable\n- [a](https://arxiv.org/abs/2406.01566)\n",
     "unclosed-fence": "```\n- [a](https://arxiv.org/abs/2406.01566)\n",
@@ -163,15 +171,21 @@ def test_hostile_content_gives_a_result_or_one_line(
     assert elapsed < 20, f"{name} took {elapsed:.1f} s"
 
 
-def test_deep_nesting_is_refused_not_half_checked(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deep_nesting_is_refused_not_half_checked(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # markdown-it-py drops everything after its nesting limit; checking the
     # first half of a file and passing it would hide the second half.
-    (in_tmp / "list.md").write_text(deep("- ") + "\n- [a](https://e.com/1)\n- [a](https://e.com/1)\n")
+    (in_tmp / "list.md").write_text(
+        deep("- ") + "\n- [a](https://e.com/1)\n- [a](https://e.com/1)\n"
+    )
     assert main(["check", "list.md"]) == 2
     one_line_error(capsys, "list.md:1", "nested too deep")
 
 
-def test_moderate_nesting_is_checked_to_the_end(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_moderate_nesting_is_checked_to_the_end(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # 30 levels of indentation: CommonMark's default limit (20) would lose the tail.
     nested = "".join("  " * i + f"- [x{i}](https://e.com/{i})\n" for i in range(30))
     tail = "\n# After\n\n- [z](https://e.com/z)\n- [z](https://e.com/z)\n"
@@ -202,9 +216,12 @@ def test_a_one_megabyte_line_is_linted(in_tmp: Path, capsys: pytest.CaptureFixtu
     assert_inside(diagnostics, text)
 
 
-def test_a_fifty_megabyte_list_is_refused_quickly(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_fifty_megabyte_list_is_refused_quickly(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Parsing costs ~50 bytes of memory per byte (a 50 MB list took 2.4 GB and
-    # two minutes), so files over max-file-size (10 MB) are refused up front.
+    # two minutes; 10 MB took 60 s and 570 MB), so files over max-file-size (5 MB)
+    # are refused up front.
     line = b"- [Paper](https://arxiv.org/abs/2406.01566): Towards optimal serving | OSDI' 24\n"
     (in_tmp / "huge.md").write_bytes(line * (50_000_000 // len(line) + 1))
     started = time.monotonic()
@@ -226,7 +243,9 @@ def test_max_file_size_is_configurable(in_tmp: Path, capsys: pytest.CaptureFixtu
     one_line_error(capsys, ".listlint.toml", "max-file-size")
 
 
-def test_endless_device_is_refused_not_read_forever(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_endless_device_is_refused_not_read_forever(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero")
     assert main(["check", "/dev/zero"]) == 2
@@ -245,7 +264,9 @@ def test_endless_device_is_refused_not_read_forever(in_tmp: Path, capsys: pytest
         ("list.md/child.md", "list.md/child.md"),
     ],
 )
-def test_bad_paths(in_tmp: Path, capsys: pytest.CaptureFixture[str], path: str, needle: str) -> None:
+def test_bad_paths(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], path: str, needle: str
+) -> None:
     (in_tmp / "folder").mkdir()
     (in_tmp / "list.md").write_text(LIST)
     assert main(["check", path]) == 2
@@ -258,8 +279,9 @@ def test_broken_symlink(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> Non
     one_line_error(capsys, "README.md")
 
 
-def test_unreadable_file_in_process(in_tmp: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_in_process(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # We run as root, who reads mode-000 files; so refuse the open itself.
     (in_tmp / "secret.md").write_text(LIST)
     real_open = open
@@ -274,16 +296,22 @@ def test_unreadable_file_in_process(in_tmp: Path, capsys: pytest.CaptureFixture[
     one_line_error(capsys, "secret.md", "permission denied")
 
 
-def cli(*args: str, cwd: Path, drop_root_privileges: bool = False,
-        **kwargs: object) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path, drop_root_privileges: bool = False, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "LISTLINT_DEBUG"}
     command = [sys.executable, "-m", "listlint", *args]
     if drop_root_privileges:
         # Root without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH obeys permission bits.
-        command = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
-                   "--bounding-set=-dac_override,-dac_read_search", *command]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=60, **kwargs)  # type: ignore[call-overload,no-any-return]
+        command = [
+            "setpriv",
+            "--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search",
+            *command,
+        ]
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, **kwargs
+    )  # type: ignore[call-overload,no-any-return]
 
 
 def test_unreadable_file_in_a_real_process(in_tmp: Path) -> None:
@@ -311,8 +339,9 @@ def test_unreadable_file_in_a_real_process(in_tmp: Path) -> None:
     ],
     ids=["binary", "deep", "missing"],
 )
-def test_no_traceback_from_a_real_process(in_tmp: Path, name: str, data: bytes | None,
-                                          needle: str) -> None:
+def test_no_traceback_from_a_real_process(
+    in_tmp: Path, name: str, data: bytes | None, needle: str
+) -> None:
     if data is not None:
         (in_tmp / name).write_bytes(data)
     result = cli("check", name, cwd=in_tmp)
@@ -344,10 +373,16 @@ def test_hostile_content_in_a_real_process(in_tmp: Path) -> None:
         (".listlint.toml", "bogus = 1\n", (".listlint.toml", "'bogus'")),
         (".listlint.toml", 'online = "yes"\n', ("'online'",)),
         (".listlint.toml", '[rules.nonexistent]\nseverity = "error"\n', ("'rules.nonexistent'",)),
-        (".listlint.toml", '[rules.duplicate-link]\nseverity = "fatal"\n',
-         ("'rules.duplicate-link.severity'", "fatal")),
-        (".listlint.toml", "[rules.duplicate-link]\nunknown-option = 1\n",
-         ("'rules.duplicate-link.unknown-option'",)),
+        (
+            ".listlint.toml",
+            '[rules.duplicate-link]\nseverity = "fatal"\n',
+            ("'rules.duplicate-link.severity'", "fatal"),
+        ),
+        (
+            ".listlint.toml",
+            "[rules.duplicate-link]\nunknown-option = 1\n",
+            ("'rules.duplicate-link.unknown-option'",),
+        ),
         (".listlint.toml", "[rules]\nduplicate-link = 3\n", ("'rules.duplicate-link'",)),
         (".listlint.toml", "[per-section-ignores]\nA = 3\n", ("'per-section-ignores.A'",)),
         (".listlint.toml", 'shard = "3/2"\n', ("'shard'",)),
@@ -358,8 +393,11 @@ def test_hostile_content_in_a_real_process(in_tmp: Path) -> None:
     ],
 )
 def test_bad_config_is_one_line_naming_file_and_key(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str], file: str, text: str | bytes,
-    needles: tuple[str, ...]
+    in_tmp: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    text: str | bytes,
+    needles: tuple[str, ...],
 ) -> None:
     (in_tmp / "README.md").write_text(LIST)
     (in_tmp / "exits.py").write_text("import sys\nsys.exit(3)\n")
@@ -387,3 +425,129 @@ def test_broken_pyproject_without_listlint_is_not_our_business(
     (in_tmp / "pyproject.toml").write_text("[project\nname = 'x'\n")
     assert main(["check"]) == 1
     assert capsys.readouterr().err == ""
+
+
+# -- every reporter on hostile content ---------------------------------------------
+
+CONTROL = (
+    "- (ctl\x0b\x1b[31m\x7f)[https://arxiv.org/abs/2406.01566] a\x00b\n- [x](https://e.com/\x1b)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "format_name", ["text", "concise", "json", "github", "sarif", "junit", "markdown"]
+)
+def test_every_reporter_survives_hostile_content(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], format_name: str
+) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    names = [
+        "unclosed-html",
+        "idna",
+        "percent",
+        "bad-urls",
+        "bidi-and-zero-width",
+        "fullwidth",
+        "link-with-spaces",
+        "angle-brackets",
+        "ref-defs",
+    ]
+    for index, name in enumerate(names):
+        (in_tmp / f"{index}.md").write_text(CONTENT[name], encoding="utf-8", newline="")
+    (in_tmp / "control.md").write_text(CONTROL, encoding="utf-8", newline="")
+    paths = [*(f"{i}.md" for i in range(len(names))), "control.md"]
+    code = main(["check", "--output-format", format_name, *paths])
+    captured = capsys.readouterr()
+    assert code in (0, 1), captured.err
+    assert captured.err == ""
+    if format_name in ("json", "sarif"):
+        json.loads(captured.out)
+    elif format_name == "junit":
+        ElementTree.fromstring(captured.out)  # well-formed XML despite control characters
+
+
+@pytest.mark.parametrize("format_name", ["junit", "sarif", "json", "markdown", "text", "concise"])
+def test_reporters_escape_control_characters_in_messages(format_name: str) -> None:
+    import io
+    import xml.etree.ElementTree as ElementTree
+
+    from listlint.diagnostics import Diagnostic, Severity
+    from listlint.reporters import reporter_class
+    from listlint.reporters.base import summarize
+
+    evil = "a\x00b\x0bc\x1b[31md\uffffé]]>&<\"'"
+    found = [
+        Diagnostic(
+            code="LL101",
+            name="malformed-link",
+            severity=Severity.ERROR,
+            message=f"bad {evil}",
+            path=f"dir/{evil.replace(chr(0), '')}.md",
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=2,
+            url=f"https://e.com/{evil}",
+        )
+    ]
+    stream = io.StringIO()
+    reporter = reporter_class(format_name)(stream=stream)
+    reporter.start()
+    reporter.handle(found[0])
+    reporter.finish(summarize([found[0].path], found))
+    output = stream.getvalue()
+    output.encode("utf-8", errors="strict")
+    if format_name == "junit":
+        ElementTree.fromstring(output.encode("utf-8"))
+    elif format_name in ("json", "sarif"):
+        json.loads(output)
+
+
+def test_terminal_escapes_in_the_list_never_reach_the_terminal(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evil = "\x1b]0;pwned\x07\x1b[2J\x1b[1AOK: no problems\x08\x7f"
+    (in_tmp / "README.md").write_text(
+        f"# L\n\n- ({evil})[https://arxiv.org/abs/2406.01566]: x {evil}\n"
+        f"- [a](https://arxiv.org/abs/2406.01566) {evil}\n",
+        newline="",
+    )
+    for format_name in ("text", "concise", "markdown", "github"):
+        assert main(["check", "--output-format", format_name, "README.md"]) == 1
+        out = capsys.readouterr().out
+        assert not any(char in out for char in "\x1b\x07\r\x08\x7f"), (format_name, out)
+
+
+def test_terminal_escapes_are_neutralised_in_colour_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from listlint.diagnostics import Diagnostic, Severity
+    from listlint.reporters.base import summarize
+    from listlint.reporters.text import TextReporter
+    from listlint.source import Source
+
+    evil = "\x1b]0;pwned\x07\x1b[2J"
+    text = f"- ({evil})[https://e.com]\n"
+    found = [
+        Diagnostic(
+            code="LL101",
+            name="malformed-link",
+            severity=Severity.ERROR,
+            message=f"write '[{evil}](https://e.com)'",
+            path="README.md",
+            line=1,
+            column=3,
+            end_line=1,
+            end_column=10,
+        )
+    ]
+    stream = io.StringIO()
+    reporter = TextReporter(
+        stream=stream, sources={"README.md": Source("README.md", text)}, color=True
+    )
+    reporter.handle(found[0])
+    reporter.finish(summarize(["README.md"], found, notes=[f"links: slowest hosts: {evil}"]))
+    output = stream.getvalue()
+    assert "\x1b[" in output  # rich's own colours are there
+    assert "\x1b]0;" not in output and "\x1b[2J" not in output and "\x07" not in output

@@ -130,7 +130,8 @@ def write_many(directory: str, worker: int, count: int) -> None:
     cache = Cache.open(Path(directory))
     try:
         for index in range(count):
-            cache.put("ns", f"{worker}-{index}", {"worker": worker, "index": index}, ttl_seconds=600)
+            cache.put("ns", f"{worker}-{index}", {"worker": worker, "index": index},
+                      ttl_seconds=600)
     finally:
         cache.close()
 

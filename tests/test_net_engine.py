@@ -77,9 +77,6 @@ def test_transient_faults_are_retried_into_ok(web: SimulatedWeb, path: str) -> N
 
 
 def test_a_persistent_503_is_unreachable_never_dead(web: SimulatedWeb) -> None:
-    class Always503(SimulatedWeb):
-        pass
-
     with SimulatedWeb(["127.0.0.1"]) as server:
         server._behave = always(503)  # type: ignore[method-assign]
         verdict = one(server.url("127.0.0.1", "/x"), engine_policy=policy(max_retries=2))
@@ -317,3 +314,29 @@ def test_bot_signs_and_retry_after_parsing() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480.0) == 0.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert parse_retry_after("soon") is None
+
+
+def test_a_warm_cache_with_only_failing_fresh_links_is_not_offline(
+        web: SimulatedWeb, tmp_path: Path) -> None:
+    resolver = static_resolver({"alive.example": "127.0.0.1"})
+    good = f"http://alive.example:{web.port}/ok/warm"
+    typo = f"http://typo.example:{web.port}/ok/warm"
+    hang = f"http://alive.example:{web.port}/hang/warm"
+    cache = Cache.open(tmp_path)
+
+    async def run(urls: list[str]) -> tuple[dict[str, Verdict], bool]:
+        engine = LinkEngine(policy(timeout=0.3), resolver=resolver, cache=cache)
+        try:
+            verdicts = await engine.check_all(urls)
+            await engine.settle()
+            return verdicts, engine.network_down
+        finally:
+            await engine.aclose()
+
+    try:
+        asyncio.run(run([good]))
+        verdicts, down = asyncio.run(run([good, typo, hang]))
+    finally:
+        cache.close()
+    assert verdicts[good].cached and not down  # the probe of a cached link answered
+    assert verdicts[typo].kind is Kind.DEAD and verdicts[hang].kind is Kind.UNREACHABLE

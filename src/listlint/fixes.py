@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import glob
 import os
 import stat
 import tempfile
@@ -75,7 +76,8 @@ def write_atomically(source: Source, new_text: str) -> None:
     target = Path(os.path.realpath(source.path))
     data = source.encode(new_text)
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        info = target.stat()
+        mode = stat.S_IMODE(info.st_mode)
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".listlint-tmp",
                                              dir=target.parent)
     except OSError as exc:
@@ -86,6 +88,9 @@ def write_atomically(source: Source, new_text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp_name, mode)
+        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(OSError):  # only root may give a file away
+                os.chown(temp_name, info.st_uid, info.st_gid)
         if target.read_bytes() != source.encode(source.text):
             # Someone (an editor, not another listlint: see locked_for_fixing)
             # wrote the file since it was read; replacing it would lose that.
@@ -97,6 +102,10 @@ def write_atomically(source: Source, new_text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise InputError(f"{source.path}: cannot write fix ({exc.strerror or exc})") from exc
+    except BaseException:  # Ctrl-C mid-write: the original stays, and no temp file either
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
     sync_directory(target.parent)
 
 
@@ -110,7 +119,8 @@ def sync_directory(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked_for_fixing(paths: Iterable[str | Path], *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked_for_fixing(paths: Iterable[str | Path], *,
+                      timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold an advisory lock on the folders of ``paths`` while they are read, fixed and written.
 
     Two ``listlint check --fix`` runs on one file take turns, and the second
@@ -123,28 +133,43 @@ def locked_for_fixing(paths: Iterable[str | Path], *, timeout: float = LOCK_TIME
     except ImportError:  # no flock (Windows): the temp-and-rename write is still atomic
         yield
         return
+    paths = list(paths)
     folders = sorted({os.path.dirname(os.path.realpath(path)) for path in paths})
     with contextlib.ExitStack() as stack:
+        locked = True
         for folder in folders:
             try:
                 fd = os.open(folder, os.O_RDONLY)
             except OSError:
                 continue  # a missing folder: reading the file reports it
             stack.callback(os.close, fd)
-            wait_for_lock(fcntl, fd, folder, timeout)
+            locked = wait_for_lock(fcntl, fd, folder, timeout) and locked
+        if locked:
+            remove_stale_temp_files(paths)
         yield
 
 
-def wait_for_lock(fcntl: object, fd: int, folder: str, timeout: float) -> None:
+def remove_stale_temp_files(paths: Iterable[str | Path]) -> None:
+    """Delete what a killed ``--fix`` left: with the lock held, no writer is using them."""
+    for path in paths:
+        target = Path(os.path.realpath(path))
+        with contextlib.suppress(OSError):
+            for stale in target.parent.glob(f".{glob.escape(target.name)}.*.listlint-tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+
+
+def wait_for_lock(fcntl: object, fd: int, folder: str, timeout: float) -> bool:
+    """Take the lock (True), or find that this file system has none (False)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
-            return
+            return True
         except BlockingIOError:
             if time.monotonic() > deadline:
                 raise InputError(f"{folder}: another 'listlint check --fix' has held its lock "
                                  f"for {timeout:.0f} s; nothing written") from None
             time.sleep(0.05)
         except OSError:
-            return  # no locks here (some network file systems): fix without one
+            return False  # no locks here (some network file systems): fix without one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from contextlib import ExitStack
@@ -36,8 +37,13 @@ def run_check(args: argparse.Namespace) -> int:
     with locked_for_fixing(args.paths if args.fix and not args.diff else ()):
         result = lint_paths(args.paths, settings, options)
         if args.fix and not args.diff:
+            written: set[str] = set()
             for file in result.files:
                 if file.changed and file.fixed_text is not None:
+                    real = os.path.realpath(file.source.path)
+                    if real in written:  # the same file named twice (or via a symlink)
+                        continue
+                    written.add(real)
                     write_atomically(file.source, file.fixed_text)
     if args.diff:
         return show_diff(result)

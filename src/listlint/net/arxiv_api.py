@@ -173,21 +173,20 @@ def query_batch(client: Client, batch: Sequence[str], config: ArxivConfig, outco
         record = to_record(result)
         if record is not None:
             found[record.id] = record
-    if skipped and len(batch) > 1 and len(found) < len(batch):
+    outcome.records.update(found)
+    absent = [i for i in batch if i not in found]
+    if skipped and len(absent) > 1:
         # The feed announced entries its parser dropped (an error entry served
-        # with status 200): find the culprit by halves rather than call the
-        # rest "not found".
-        middle = len(batch) // 2
-        query_batch(client, batch[:middle], config, outcome, sleep)
-        query_batch(client, batch[middle:], config, outcome, sleep)
-        return
-    for arxiv_id in batch:
-        if arxiv_id in found:
-            outcome.records[arxiv_id] = found[arxiv_id]
-        elif skipped:
-            outcome.malformed.add(arxiv_id)
+        # with status 200 aborts the whole query): ask again for the absent IDs,
+        # by halves when nothing came back, rather than call them all "not found".
+        if found:
+            query_batch(client, absent, config, outcome, sleep)
         else:
-            outcome.missing.add(arxiv_id)
+            middle = len(absent) // 2
+            query_batch(client, absent[:middle], config, outcome, sleep)
+            query_batch(client, absent[middle:], config, outcome, sleep)
+        return
+    outcome.missing.update(absent)
 
 
 def to_record(result: arxiv.Result) -> ArxivRecord | None:

@@ -15,6 +15,7 @@ Safety:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -131,10 +132,8 @@ class Cache:
         if self.closed:
             return
         self.closed = True
-        try:
+        with contextlib.suppress(sqlite3.Error):
             self.connection.close()
-        except sqlite3.Error:  # pragma: no cover - closing never matters to the run
-            pass
 
     def fail(self, exc: sqlite3.Error) -> None:
         """Stop using the cache for this run after an error; say so once."""
@@ -191,10 +190,8 @@ def rebuild(path: Path, exc: sqlite3.DatabaseError, notes: list[str]) -> sqlite3
     """Move a corrupt database aside and start a fresh one."""
     notes.append(f"cache: {path} was corrupt ({exc}); it was rebuilt empty")
     for suffix in ("", "-wal", "-shm", "-journal"):
-        try:
+        with contextlib.suppress(OSError):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError:
-            pass
     return connect(path)
 
 

@@ -1,7 +1,8 @@
 """Per-host politeness: a concurrency limit, a pacing interval, and slowing down.
 
 asyncio has semaphores but none whose size can change while in use; a 429
-must lower a host's limit, so this is a small first-come-first-served gate.  It also keeps the per-host figures of the summary.
+must lower a host's limit, so this is a small first-come-first-served gate.
+It also keeps the per-host figures of the summary.
 """
 
 from __future__ import annotations
@@ -40,13 +41,16 @@ class HostState:
     # configured limit, never exceeded.
     epoch: int = 0
     ceiling: int = 0
+    configured: int = 0
     streak: int = 0
+    calm: int = 0
     # Sent to this host only (tokens from the per-host settings).
     headers: dict[str, str] = field(default_factory=dict)
     _waiters: deque[asyncio.Future[None]] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
         self.ceiling = self.ceiling or self.limit
+        self.configured = self.configured or self.limit
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -96,10 +100,15 @@ class HostState:
         one URL, not the host, costs little.
         """
         if epoch != self.epoch:
+            if epoch == self.epoch - 1 and self.ceiling > self.limit:
+                # More 429s from the same burst: the host, not one URL, is
+                # throttling; do not climb back above this level soon.
+                self.ceiling = self.limit
             return
         self.epoch += 1
         self.slowed += 1
         self.streak = 0
+        self.calm = 0
         if self.limit > 1:
             self.limit = max(1, self.limit // 2)
         else:
@@ -109,6 +118,10 @@ class HostState:
     def succeeded(self) -> None:
         """Additive increase: one more slot after a window of successes."""
         self.streak += 1
+        self.calm += 1
+        if self.calm >= 16 * max(self.limit, 1) and self.ceiling < self.configured:
+            self.ceiling += 1  # a long calm: try a little more again
+            self.calm = 0
         if self.streak < self.limit:
             return
         self.streak = 0

@@ -10,7 +10,7 @@ from listlint.options import Option
 __all__ = ["NETWORK_OPTIONS", "parse_status_ranges", "DEFAULT_USER_AGENT"]
 
 DEFAULT_USER_AGENT = "listlint/0.1 (+https://github.com/listlint/listlint)"
-HOST_KEYS = {"concurrency": int, "interval": float, "headers": dict}
+HOST_KEYS: dict[str, type] = {"concurrency": int, "interval": float, "headers": dict}
 
 
 def positive(value: Any) -> Any:
@@ -64,14 +64,15 @@ def check_hosts(table: dict[str, Any]) -> dict[str, Any]:
     for host, settings in table.items():
         if not isinstance(settings, dict):
             raise ValueError(f"hosts.{host}: expected a table")
-        for key, value in settings.items():
+        for key, raw in settings.items():
+            value: Any = raw
             kind = HOST_KEYS.get(key)
             if kind is None:
                 raise ValueError(f"hosts.{host}: unknown key {key!r} "
                                  f"(expected {', '.join(sorted(HOST_KEYS))})")
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, kind) or isinstance(value, bool):
+            if not isinstance(raw if kind is not float else value, kind) or isinstance(raw, bool):
                 raise ValueError(f"hosts.{host}.{key}: expected {kind.__name__}")
             if kind is dict and not all(isinstance(v, str) for v in value.values()):
                 raise ValueError(f"hosts.{host}.headers: header values must be strings")

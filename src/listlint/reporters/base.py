@@ -18,6 +18,11 @@ from listlint.source import Source
 __all__ = ["Reporter", "Summary", "summarize"]
 
 
+# C0 controls except tab and newline, and DEL -> U+2400..U+2421 ("␛" for ESC): one
+# character each, so carets under a source line stay aligned.
+CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if code not in (9, 10)} | {127: 0x2421}
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     files: tuple[str, ...]
@@ -71,7 +76,9 @@ class Reporter:
         """Called once at the end; most reporters write here."""
 
     def write(self, text: str) -> None:
-        self.stream.write(text)
+        # Control characters from the list (ESC sequences, CR, BEL) would act on
+        # the reader's terminal or CI log; they are shown as their symbols.
+        self.stream.write(text.translate(CONTROL_PICTURES))
 
     def relative_path(self, path: str) -> str:
         """``path`` relative to the root, with forward slashes (for URIs and CI)."""

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from listlint.diagnostics import Diagnostic
 from listlint.reporters.base import Reporter, Summary
+
+
+# Characters XML 1.0 cannot hold even escaped; a list (or a file name) may contain them.
+NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class JunitReporter(Reporter):
@@ -28,4 +33,5 @@ class JunitReporter(Reporter):
                 failure = ET.SubElement(case, "failure", message=d.message, type=d.severity.value)
                 failure.text = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
         ET.indent(root)
-        self.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
+        xml = NOT_XML_RE.sub("\ufffd", ET.tostring(root, encoding="unicode"))
+        self.write('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n")

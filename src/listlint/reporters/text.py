@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from listlint.diagnostics import Diagnostic
-from listlint.reporters.base import Reporter, Summary
+from listlint.reporters.base import CONTROL_PICTURES, Reporter, Summary
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -38,6 +38,9 @@ class TextReporter(Reporter):
             return
         from rich.text import Text
 
+        # rich writes to the stream itself: ESC sequences from the list are
+        # neutralised here as Reporter.write does for plain output.
+        head, body, snippet = (part.translate(CONTROL_PICTURES) for part in (head, body, snippet))
         console.print(Text(head, style=STYLES[d.severity.value]))
         console.print(Text(body))
         console.print(Text(snippet, style="dim"))
@@ -73,4 +76,4 @@ class TextReporter(Reporter):
             from rich.text import Text
 
             for text in lines:
-                console.print(Text(text, style="bold"))
+                console.print(Text(text.translate(CONTROL_PICTURES), style="bold"))

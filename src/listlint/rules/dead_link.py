@@ -19,7 +19,7 @@ async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
 RULE = Rule(
     code="LL601",
     name="dead-link",
-    summary="A link that definitely fails: 404, 410, a name that does not resolve, a redirect loop.",
+    summary="A link that definitely fails: 404, 410, an unresolvable name, a redirect loop.",
     severity=Severity.ERROR,
     check=check,
     needs_network=True,

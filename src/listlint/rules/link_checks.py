@@ -21,7 +21,6 @@ arXiv API's answer); one that raises counts as "do not skip".
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,8 @@ from listlint.rules.base import RuleContext
 from listlint.sharding import in_shard
 
 if TYPE_CHECKING:
+    import asyncio
+
     from listlint.net.engine import LinkEngine
     from listlint.net.verdicts import Verdict
 
@@ -94,6 +95,8 @@ def engine_for(services: Any) -> LinkEngine:
 
 async def link_verdicts(document: Document, context: RuleContext) -> LinkResults:
     """The verdicts on ``document``'s links (computed once, shared by every link rule)."""
+    import asyncio
+
     memo: dict[int, asyncio.Future[LinkResults]] = context.services.get("net.link-verdicts", dict)
     key = id(document)
     if key not in memo:
@@ -110,22 +113,41 @@ def links_to_check(document: Document, context: RuleContext, engine: LinkEngine)
 
 
 async def collect(document: Document, context: RuleContext) -> LinkResults:
+    import asyncio
+
     engine = engine_for(context.services)
     links = links_to_check(document, context, engine)
     await asyncio.sleep(0)  # let every network rule start and register its skip hooks
     urls = list(dict.fromkeys(link.url.strip() for link in links))
-    skipped = await skipped_urls(urls, context.services.get(SKIP_HOOK, list))
-    checked = [url for url in urls if url not in skipped]
-    verdicts = await engine.check_all(checked)
+    verdicts = await check_unless_skipped(engine, urls, context.services.get(SKIP_HOOK, list))
     await engine.settle()
     pairs = tuple((link, verdicts[link.url.strip()]) for link in links
                   if link.url.strip() in verdicts)
     return LinkResults(pairs=pairs, network_down=engine.network_down)
 
 
+async def check_unless_skipped(engine: LinkEngine, urls: list[str],
+                               predicates: list[SkipPredicate]) -> dict[str, Verdict]:
+    """Crawl each URL as soon as no hook wants it skipped.
+
+    A hook that waits (the arXiv API's answer) holds up only the URLs it is
+    asked about; every other URL is crawled meanwhile.
+    """
+    import asyncio
+
+    async def one(url: str) -> Verdict | None:
+        if await skipped_urls([url], predicates):
+            return None
+        return await engine.check(url)
+
+    answers = await asyncio.gather(*(one(url) for url in urls))
+    return {url: verdict for url, verdict in zip(urls, answers, strict=True) if verdict is not None}
+
+
 async def skipped_urls(urls: list[str], predicates: list[SkipPredicate]) -> set[str]:
     if not predicates or not urls:
         return set()
+    import asyncio
 
     async def skip(url: str) -> bool:
         for predicate in predicates:
