@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from listlint.errors import ListlintError
 
@@ -218,6 +220,31 @@ class MalformedIdError(Exception):
         self.arxiv_id = arxiv_id
 
 
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        nested = [arg for arg in current.args if isinstance(arg, BaseException)]
+        reason = getattr(current, "reason", None)
+        current = current.__cause__ or current.__context__ or (
+            reason if isinstance(reason, BaseException) else nested[0] if nested else None)
+    return chain
+
+
+def name_unresolved(exc: BaseException) -> bool:
+    """Whether a requests/urllib3 error comes from a host name that does not resolve."""
+    return any(isinstance(link, socket.gaierror) or type(link).__name__ == "NameResolutionError"
+               for link in exception_chain(exc))
+
+
+def root_reason(exc: BaseException) -> str:
+    """The innermost cause, short: never the whole request URL with its ID list."""
+    root = exception_chain(exc)[-1]
+    text = str(root)
+    return f"{type(root).__name__}: {text[:120]}" if text else type(root).__name__
+
+
 class TransientError(Exception):
     """Worth retrying: 429/5xx, connection trouble, a feed that is not Atom."""
 
@@ -337,8 +364,15 @@ class Client:
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                 requests.exceptions.InvalidSchema) as exc:
             raise ArxivUnavailable(f"arXiv API URL {self.url!r} is invalid: {exc}") from exc
+        except requests.exceptions.ConnectionError as exc:
+            if name_unresolved(exc):
+                # Final for this run: retrying a name that does not resolve
+                # only makes an offline run slow (3 tries took 21 s).
+                host = urlsplit(self.url).hostname or self.url
+                raise ArxivUnavailable(f"arXiv API host {host} does not resolve") from exc
+            raise TransientError(f"cannot connect to the arXiv API ({root_reason(exc)})") from exc
         except requests.exceptions.RequestException as exc:
-            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+            raise TransientError(f"{type(exc).__name__} ({root_reason(exc)})") from exc
 
     def close(self) -> None:
         self.client._session.close()
