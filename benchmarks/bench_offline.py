@@ -80,7 +80,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         cwd = Path(folder)
         shutil.copyfile(args.list, cwd / "README.md")
-        for name, command in commands.items():  # warm-up: disk cache, node compile cache
+        for command in commands.values():  # warm-up: disk cache, node compile cache
             time_command(command, cwd)
         for _ in range(args.runs):
             for name, command in commands.items():

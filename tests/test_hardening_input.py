@@ -128,7 +128,8 @@ CONTENT: dict[str, str] = {
     "bad-urls": "- [a](https://[::1)\n- [b](http://e.com:99999/)\n- [c](https://)\n- [d](//x)\n"
     "- [e](javascript:alert(1))\n- [f](https://a@b@c/)\n",
     "bidi-and-zero-width": "- [a\u202e](https://e.com/\u200b)\u2066 | OSDI'\u200d24\n",
-    "fullwidth": "- [a](https://arxiv.org/abs/2406.01566)：b ｜ OSDI' 24\n| a ｜ b |\n|---|---|\n| [x](y) | z |\n",
+    "fullwidth": ("- [a](https://arxiv.org/abs/2406.01566)：b ｜ OSDI' 24\n"
+                  "| a ｜ b |\n|---|---|\n| [x](y) | z |\n"),
     "surrogate-free-astral": "- [𝔘𝔫𝔦](https://e.com/🎉) 🎉 | NeurIPS' 24\n",
     "table-garbage": "| a | b\n|---|\n| [x](https://e.com) | | | | |\n|\n",
     "ref-defs": "[a]: https://e.com/1\n[a]: https://e.com/2\n- [x][a]\n- [y][]\n- [z][missing]\n",

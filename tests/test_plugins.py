@@ -64,7 +64,8 @@ def test_code_clash_is_a_loud_error(project: Path, capsys: pytest.CaptureFixture
 
 
 def test_a_crashing_rule_is_named(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "crash.py").write_text(LOCAL_RULE.replace('yield context.diagnostic(entry.span, "entry still says TODO")', "1 / 0"))
+    crashing = LOCAL_RULE.replace('yield context.diagnostic(entry.span, "entry still says TODO")', "1 / 0")
+    (project / "crash.py").write_text(crashing)
     (project / ".listlint.toml").write_text('plugins = ["crash.py"]\n')
     assert main(["check"]) == 2
     err = capsys.readouterr().err

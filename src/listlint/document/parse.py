@@ -242,7 +242,8 @@ class DocumentBuilder:
         located = locate_links(self.source, inline, first_line, hint)
         self.document.links.extend(located.links)
         for match in find_comments(inline.content):
-            self.add_comment(match, located.imap.to_source(match.start()), located.imap.to_source(match.end()))
+            start, end = located.imap.to_source(match.start()), located.imap.to_source(match.end())
+            self.add_comment(match, start, end)
         return located
 
     def add_html_block(self, block: Token, line_offset: int) -> None:

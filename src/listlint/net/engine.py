@@ -100,6 +100,10 @@ class Attempt:
     wait: float | None = None  # None: the exponential backoff
 
 
+# Share of the timeout given to the GET that follows a timed-out request.
+RETRY_AFTER_TIMEOUT_SHARE = 0.5
+
+
 @dataclass(slots=True)
 class HopState:
     method: str
@@ -448,7 +452,7 @@ class LinkEngine:
             state.epoch = host.epoch
             started = time.monotonic()
             try:
-                async with asyncio.timeout(self.policy.timeout):
+                async with asyncio.timeout(self._deadline(state)):
                     answer = await self._send(method, url, host)
             except BaseException as exc:
                 host.record(time.monotonic() - started, answered=False)
@@ -458,6 +462,17 @@ class LinkEngine:
             host.record(time.monotonic() - started, answered=True)
         self.answered = True
         return self._answered(url, host, state, answer)
+
+    def _deadline(self, state: HopState) -> float:
+        """Seconds for this attempt.
+
+        After a timeout the URL is tried again with GET: a server that hangs on
+        HEAD but serves GET answers that GET promptly, so it gets half the time.
+        Without this, every link to a silent server cost two full timeouts.
+        """
+        if state.timeouts and state.method == "GET":
+            return self.policy.timeout * RETRY_AFTER_TIMEOUT_SHARE
+        return self.policy.timeout
 
     async def _send(self, method: str, url: str, host: HostState) -> Answer:
         request = self.client.build_request(method, url, headers=host.headers)

@@ -7,7 +7,6 @@ from xml.etree import ElementTree as ET
 from listlint.diagnostics import Diagnostic
 from listlint.reporters.base import Reporter, Summary
 
-
 # Characters XML 1.0 cannot hold even escaped; a list (or a file name) may contain them.
 NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from listlint.diagnostics import Diagnostic, Edit, Fix, Severity, help_url_for
 from listlint.document.model import Document, Span
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Rule", "RuleContext", "CheckResult"]
 
-CheckResult = Union[Iterable[Diagnostic], Awaitable[Iterable[Diagnostic]]]
+CheckResult = Iterable[Diagnostic] | Awaitable[Iterable[Diagnostic]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,8 +27,8 @@ from listlint.rules.link_index import (
     NUMBER_RE,
     Occurrence,
     link_index,
-    review_order,
     normalize_title,
+    review_order,
 )
 
 __all__ = ["RULE", "normalize_title"]
