@@ -12,7 +12,7 @@ from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
 from listlint.net.arxiv_review import ArxivReview, Judgement, arxiv_check
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_checks import ENGINE_KEY
+from listlint.rules.link_checks import link_verdicts
 
 __all__ = ["RULE"]
 
@@ -46,11 +46,10 @@ def check(document: Document, context: RuleContext) -> Awaitable[list[Diagnostic
     async def run() -> list[Diagnostic]:
         diagnostics = await found
         if diagnostics and "network-unavailable" in context.services.active_rules:
-            engine = context.services.get(ENGINE_KEY, lambda: None)
-            if engine is not None:
-                await engine.settle()
-                if engine.network_down:
-                    return []
+            # The same shared, memoised verdicts the link rules await: no extra crawl.
+            results = await link_verdicts(document, context)
+            if results.network_down:
+                return []
         return diagnostics
 
     return run()
