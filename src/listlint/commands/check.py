@@ -15,7 +15,7 @@ from listlint.diagnostics import Diagnostic, Severity
 from listlint.errors import UsageError
 from listlint.fixes import locked_for_fixing, unified_diff, write_atomically
 from listlint.pipeline import RunOptions, RunResult, lint_paths
-from listlint.reporters import reporter_class, summarize
+from listlint.reporters import emit, open_report, reporter_class, summarize
 from listlint.sharding import parse_shard
 
 if TYPE_CHECKING:
@@ -120,12 +120,7 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
                         fixed=len(result.fixed), notes=notes)
     format_name = args.output_format or "text"
     with ExitStack() as stack:
-        stream: TextIO = sys.stdout
-        if args.output_file:
-            try:
-                stream = stack.enter_context(open(args.output_file, "w", encoding="utf-8"))
-            except OSError as exc:
-                raise UsageError(f"{args.output_file}: cannot write report ({exc.strerror})") from exc
+        stream = stack.enter_context(open_report(args.output_file))
         if format_name in ("text", "concise", "markdown") and not args.output_file:
             from listlint.reporters.github import commands_stopped
 
@@ -140,10 +135,7 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
             root=settings.root if settings.config_path else settings.root,
             color=wants_color(stream) and not args.output_file,
         )
-        reporter.start()
-        for diagnostic in diagnostics:
-            reporter.handle(diagnostic)
-        reporter.finish(summary)
+        emit(reporter, diagnostics, summary)
     if format_name == "github":
         from listlint.ci.summary import write_job_summary
 

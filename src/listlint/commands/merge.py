@@ -11,24 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from listlint.cli import EXIT_FINDINGS, EXIT_OK
+from listlint.commands.check import exit_code
 from listlint.diagnostics import Diagnostic, Edit, Fix, Severity
-from listlint.errors import InputError, ListlintError, UsageError
-from listlint.reporters import reporter_class, summarize
+from listlint.errors import InputError, ListlintError
+from listlint.reporters import emit, open_report, reporter_class, summarize
 from listlint.rules.base import Rule
 
 __all__ = ["merge_reports", "read_report", "Report"]
 
 SARIF_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.INFO,
                 "none": Severity.INFO}
-FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(slots=True)
@@ -52,28 +49,15 @@ def merge_reports(args: argparse.Namespace) -> int:
     names = [*paths, *([""] * (files - len(paths)))]
     summary = summarize(names, merged, fixed=sum(report.fixed for report in reports))
     format_name = args.output_format or "text"
-    with ExitStack() as stack:
-        stream: TextIO = sys.stdout
-        if args.output_file:
-            try:
-                stream = stack.enter_context(open(args.output_file, "w", encoding="utf-8"))
-            except OSError as exc:
-                raise UsageError(
-                    f"{args.output_file}: cannot write report ({exc.strerror})") from exc
+    with open_report(args.output_file) as stream:
         reporter = reporter_class(format_name)(stream=stream, rules=rules_of(reports, merged),
                                                root=Path.cwd())
-        reporter.start()
-        for diagnostic in merged:
-            reporter.handle(diagnostic)
-        reporter.finish(summary)
+        emit(reporter, merged, summary)
     if format_name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from listlint.ci.summary import write_job_summary
 
         write_job_summary(merged, files=files, title="listlint (merged reports)")
-    if args.exit_zero or args.fail_on == "never":
-        return EXIT_OK
-    limit = FAIL_RANKS[args.fail_on]
-    return EXIT_FINDINGS if any(d.severity.rank <= limit for d in merged) else EXIT_OK
+    return exit_code(merged, args)
 
 
 def dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

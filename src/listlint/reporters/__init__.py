@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import entry_points
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
+from listlint.diagnostics import Diagnostic
 from listlint.errors import PluginError, UsageError
 from listlint.reporters.base import Reporter, Summary, summarize
 
-__all__ = ["Reporter", "Summary", "summarize", "reporter_class", "FORMATS"]
+__all__ = ["Reporter", "Summary", "summarize", "reporter_class", "FORMATS", "open_report", "emit"]
 
 # Imported only when chosen, so a run pays for one format.
 FORMATS: dict[str, str] = {
@@ -35,3 +40,25 @@ def reporter_class(name: str) -> Any:
         raise UsageError(f"unknown output format {name!r} (choose from {', '.join(FORMATS)})")
     module_name, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module_name), attribute)
+
+
+@contextmanager
+def open_report(output_file: Path | None) -> Iterator[TextIO]:
+    """Standard output, or ``output_file`` opened for the report (one-line error if it cannot be)."""
+    if output_file is None:
+        yield sys.stdout
+        return
+    try:
+        stream = open(output_file, "w", encoding="utf-8")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise UsageError(f"{output_file}: cannot write report ({exc.strerror or exc})") from exc
+    with stream:
+        yield stream
+
+
+def emit(reporter: Reporter, diagnostics: Iterable[Diagnostic], summary: Summary) -> None:
+    """Drive ``reporter`` through one report."""
+    reporter.start()
+    for diagnostic in diagnostics:
+        reporter.handle(diagnostic)
+    reporter.finish(summary)
