@@ -67,10 +67,12 @@ def main() -> int:
         print(f"no list at {args.list} (the corpora folder is absent?)", file=sys.stderr)
         return 2
     bin_dir = ensure_npm_tools()
-    listlint = shutil.which("listlint") or ""
+    # The console script beside this interpreter: a version manager's shim on
+    # PATH (pyenv's is a bash script) would add its own start-up to every run.
+    script = Path(sys.executable).parent / "listlint"
+    listlint = [str(script)] if script.exists() else [sys.executable, "-m", "listlint"]
     commands = {
-        "listlint": [listlint, "check", "--exit-zero", "--output-format", "concise", "README.md"]
-        if listlint else [sys.executable, "-m", "listlint", "check", "--exit-zero", "README.md"],
+        "listlint": [*listlint, "check", "--exit-zero", "--output-format", "concise", "README.md"],
         "markdownlint-cli2": [str(bin_dir / "markdownlint-cli2"), "README.md"],
     }
     if not args.skip_awesome_lint:
