@@ -26,6 +26,15 @@ def lint() -> Callable[..., list[Diagnostic]]:
 
 
 @pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary working folder; config discovery stops at its fake .git."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LISTLINT_DEBUG", raising=False)
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
 def corpora() -> Path:
     if not CORPORA.is_dir():
         pytest.skip("../shared/corpora is absent")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import one_line_error
 
 from listlint import __version__
 from listlint.cli import main
@@ -19,20 +20,8 @@ DUPLICATE = (
 CLEAN = "# L\n\n- [Helix](https://arxiv.org/abs/2406.01566): Serving\n"
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".git").mkdir()  # stop config discovery here
-    return tmp_path
 
 
-def one_line_error(capsys: pytest.CaptureFixture[str], *needles: str) -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("listlint: error: "), err
-    assert "Traceback" not in err
-    for needle in needles:
-        assert needle in err, err
-    return err
 
 
 def test_exit_codes(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
