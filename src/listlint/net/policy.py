@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from listlint.net.options import DEFAULT_USER_AGENT, parse_status_ranges
+from listlint.net.options import NETWORK_OPTIONS, parse_status_ranges
 
 __all__ = ["EnginePolicy", "HostPolicy"]
 
@@ -29,22 +29,26 @@ class HostPolicy:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
+# The defaults of the config keys, declared once in ``net/options.py``.
+DEFAULTS = {option.key: option.default for option in NETWORK_OPTIONS}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EnginePolicy:
-    timeout: float = 10.0
-    max_concurrency: int = 64
-    host_concurrency: int = 8
-    max_redirects: int = 10
-    max_retries: int = 3
-    max_retry_after: float = 30.0
-    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = DEFAULTS["timeout"]
+    max_concurrency: int = DEFAULTS["max-concurrency"]
+    host_concurrency: int = DEFAULTS["host-concurrency"]
+    max_redirects: int = DEFAULTS["max-redirects"]
+    max_retries: int = DEFAULTS["max-retries"]
+    max_retry_after: float = DEFAULTS["max-retry-after"]
+    user_agent: str = DEFAULTS["user-agent"]
     accept: tuple[tuple[int, int], ...] = ()
     include: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     hosts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    allow_private_hosts: bool = False
-    cache_max_age: float = 86400.0
-    cache_failure_age: float = 3600.0
+    allow_private_hosts: bool = DEFAULTS["allow-private-hosts"]
+    cache_max_age: float = DEFAULTS["cache-max-age"]
+    cache_failure_age: float = DEFAULTS["cache-failure-age"]
     # Backoff between retries: base * 2**(n-1), capped, with jitter.
     backoff_base: float = 0.5
     backoff_max: float = 8.0
