@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from listlint.document.fast_inline import parse_inline_tokens
 from listlint.document.html import LIST_LINE_RE, HtmlLink, find_comments, html_links
 from listlint.document.inline import (
     InlineMap,
@@ -84,6 +85,7 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     record_positions(md)
+    md.core.ruler.at("inline", parse_inline_tokens)
     # Rules read destinations as written (spans point at the source), so the
     # percent-encoding and scheme filtering markdown-it does for HTML output
     # is wasted work here; it was a sixth of the parse time on large lists.
