@@ -78,3 +78,43 @@ def test_a_plugin_that_is_not_a_rule(project: Path, capsys: pytest.CaptureFixtur
     (project / ".listlint.toml").write_text('plugins = ["bad.py"]\n')
     assert main(["check"]) == 2
     assert "not a listlint Rule" in capsys.readouterr().err
+
+
+def dist_info(folder: Path, name: str, entry_points: str | None) -> None:
+    dist = folder / f"{name}-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    if entry_points is not None:
+        (dist / "entry_points.txt").write_text(entry_points)
+
+
+def test_the_entry_point_look_ahead_says_no_only_when_sure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import entry_points
+
+    from listlint.rules.registry import ENTRY_POINT_GROUP, may_have_entry_points
+
+    site = tmp_path / "site"
+    dist_info(site, "other_tool", "[console_scripts]\nother = other:main\n")
+    dist_info(site, "no_entry_points", None)
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
+    assert may_have_entry_points() is False
+    assert not entry_points(group=ENTRY_POINT_GROUP)  # the look-ahead agrees with importlib.metadata
+
+    dist_info(site, "listlint_extra", "[listlint.rules]\nextra = listlint_extra\n")
+    assert may_have_entry_points() is True
+    assert entry_points(group=ENTRY_POINT_GROUP)
+
+
+@pytest.mark.parametrize("odd", ["plugins.zip", "old_style-1.0.egg"])
+def test_what_the_look_ahead_cannot_read_counts_as_maybe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str) -> None:
+    from listlint.rules.registry import may_have_entry_points
+
+    if odd.endswith(".zip"):
+        (tmp_path / odd).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive
+        monkeypatch.setattr(sys, "path", [str(tmp_path / odd)])
+    else:
+        (tmp_path / odd).mkdir()
+        monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    assert may_have_entry_points() is True

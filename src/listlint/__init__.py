@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from listlint.diagnostics import Diagnostic, Fix, Severity  # noqa: E402
-from listlint.pipeline import lint_text  # noqa: E402
-from listlint.rules.base import Rule, RuleContext  # noqa: E402
-
 __all__ = ["Diagnostic", "Fix", "Rule", "RuleContext", "Severity", "__version__", "lint_text"]
+
+if TYPE_CHECKING:
+    from listlint.diagnostics import Diagnostic, Fix, Severity
+    from listlint.pipeline import lint_text
+    from listlint.rules.base import Rule, RuleContext
+
+# The public names load on first use, so that ``listlint --version`` and the
+# modules that only need ``__version__`` do not import the whole pipeline.
+_HOMES = {
+    "Diagnostic": "listlint.diagnostics",
+    "Fix": "listlint.diagnostics",
+    "Severity": "listlint.diagnostics",
+    "lint_text": "listlint.pipeline",
+    "Rule": "listlint.rules.base",
+    "RuleContext": "listlint.rules.base",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'listlint' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

@@ -1,3 +1,3 @@
-from listlint.cli import main
+from listlint.cli import console_main
 
-raise SystemExit(main())
+raise SystemExit(console_main())

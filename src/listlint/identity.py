@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from listlint.urls import normalize_url
+from listlint.urls import normalize_url, split_web_url
 
 __all__ = [
     "ARXIV_HOSTS",
@@ -173,14 +173,10 @@ def paper_identity(url: str) -> str | None:
 
 def split_url(url: str) -> tuple[str, str] | None:
     """(lower-case host, path) of an http(s) URL, else None."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
+    parts = split_web_url(url)
+    if parts is None or not parts.host:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    return host, parts.path
+    return parts.host, parts.path
 
 
 def path_offset(url: str) -> int:
@@ -284,6 +280,9 @@ def strip_tracking(url: str) -> str:
 
 
 def host_of_url(url: str) -> str:
+    parts = split_web_url(url)
+    if parts is not None:
+        return parts.host
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:

@@ -6,7 +6,6 @@ N shard reports together cover every URL exactly once.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -33,6 +32,8 @@ def in_shard(url: str, settings: Any) -> bool:
     shard = settings.get("shard") if settings is not None else None
     if not shard:
         return True
+    import hashlib  # only with --shard; it is not cheap to import
+
     index, total = parse_shard(shard)
     digest = hashlib.sha1(normalize_url(url).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") % total == index - 1

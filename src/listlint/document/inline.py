@@ -55,11 +55,18 @@ class InlineMap:
     line is therefore found inside its source line; we remember where.
     """
 
-    __slots__ = ("bases", "content_starts")
+    __slots__ = ("bases", "content_starts", "single_base")
 
     def __init__(self, content: str, source: Source, first_line: int, *, hint: int = 0) -> None:
         self.bases: list[int] = []
         self.content_starts: list[int] = []
+        if "\n" not in content:  # the common case: a one-line entry
+            column = locate(source.line_text(first_line), content, hint)
+            self.single_base: int | None = source.line_offset(first_line) + column
+            self.bases.append(self.single_base)
+            self.content_starts.append(0)
+            return
+        self.single_base = None
         position = 0
         for index, piece in enumerate(content.split("\n")):
             line_number = first_line + index
@@ -71,8 +78,8 @@ class InlineMap:
             position += len(piece) + 1
 
     def to_source(self, offset: int) -> int:
-        if len(self.bases) == 1:
-            return self.bases[0] + offset
+        if self.single_base is not None:
+            return self.single_base + offset
         index = 0
         for candidate, start in enumerate(self.content_starts):
             if start > offset:
@@ -95,27 +102,35 @@ def locate(line: str, piece: str, hint: int) -> int:
     return len(line) - len(line.lstrip())
 
 
-def match_bracket(src: str, start: int, opening: str = "[", closing: str = "]") -> int:
-    """Index of the bracket closing the one at ``start``, honouring escapes; -1 if none."""
+# What can change the bracket depth of a link label: brackets, escapes, code spans.
+LABEL_MARK_RE = re.compile(r"[\[\]\\`]")
+
+
+def match_bracket(src: str, start: int) -> int:
+    """Index of the ``]`` closing the ``[`` at ``start``, honouring escapes and code
+    spans; -1 if none."""
     depth = 0
     index = start
-    length = len(src)
-    while index < length:
+    search = LABEL_MARK_RE.search
+    while (mark := search(src, index)) is not None:
+        index = mark.start()
         char = src[index]
         if char == "\\":
             index += 2
             continue
-        if char == "`" and opening == "[":
+        if char == "`":
             # Code spans hide brackets.
-            run = len(src) - len(src[index:].lstrip("`"))
-            run_length = run - index
-            closing_at = src.find("`" * run_length, run)
+            run_end = index
+            while run_end < len(src) and src[run_end] == "`":
+                run_end += 1
+            run_length = run_end - index
+            closing_at = src.find("`" * run_length, run_end)
             if closing_at >= 0:
                 index = closing_at + run_length
                 continue
-        if char == opening:
+        elif char == "[":
             depth += 1
-        elif char == closing:
+        else:
             depth -= 1
             if depth == 0:
                 return index

@@ -38,7 +38,7 @@ SPACED_RE = re.compile(r"\[([^\[\]\n]+)\][ \t]+\(((?:https?://|www\.)[^()\s]*)\)
 UNCLOSED_PAREN_RE = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|www\.)[^()\s]*)(?=\s|$)")
 MISSING_BRACKET_RE = re.compile(r"\[([^\[\]\n]+)\(((?:https?://|www\.)[^()\s]*)\)")
 MALFORMED_PATTERNS = (REVERSED_RE, SPACED_RE, UNCLOSED_PAREN_RE, MISSING_BRACKET_RE)
-# Cheap pre-check: every malformed pattern has a URL start right after "(" or "[".
+# Every malformed pattern has a URL start right after "(" or "[" (an opener).
 MAYBE_MALFORMED_RE = re.compile(r"[(\[](?:https?://|www\.)")
 
 SEPARATOR_RE = re.compile(r"[ \t]*(:|：|\s-\s|\s–\s|\s—\s|-\s|–\s|—\s)[ \t]*")
@@ -322,15 +322,45 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
             link = markdown_link(src, imap, start, end, "inline", label_text(children, index),
                                  href=str(child.attrs.get("href", "")))
         found.append((start, end, link))
-    for found_html in html_links(src) if "<" in src else []:
-        link = html_link(found_html, 0, imap)
-        found.append((found_html.start, found_html.end, link))
+    if "<" in src:
+        for found_html in html_links(src):
+            found.append((found_html.start, found_html.end, html_link(found_html, 0, imap)))
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
+    if has_stray_url_opener(src, found):
+        add_malformed(src, imap, found)
+        found.sort(key=lambda item: item[0])
+    for start, end, link in found:
+        located.add(link, start, end)
+    return located
+
+
+def has_stray_url_opener(src: str, found: list[tuple[int, int, Link]]) -> bool:
+    """Whether a ``(http``, ``[http``, ``(www.`` or ``[www.`` of ``src`` lies outside
+    the links ``found`` (sorted by start).  Every almost-link has one, and a
+    well-formed entry has none, so most entries skip the malformed patterns."""
+    if not found:
+        return MAYBE_MALFORMED_RE.search(src) is not None
+    covered_to = 0  # how far the links that start before the opener reach
+    index = 0
+    for match in MAYBE_MALFORMED_RE.finditer(src):
+        at = match.start()
+        while index < len(found) and found[index][0] <= at:
+            covered_to = max(covered_to, found[index][1])
+            index += 1
+        if at >= covered_to:
+            return True
+    return False
+
+
+def add_malformed(src: str, imap: InlineMap, found: list[tuple[int, int, Link]]) -> None:
+    """Almost-links in ``src`` outside the links already ``found``."""
     # One flag per character of ``src``: checking each match against a list
     # of spans was quadratic on a line of 10,000 malformed links.
     taken = bytearray(len(src) + 1)
     for start, end, _ in found:
         mark_taken(taken, start, end)
-    for pattern in MALFORMED_PATTERNS if MAYBE_MALFORMED_RE.search(src) else ():
+    for pattern in MALFORMED_PATTERNS:
         for match in pattern.finditer(src):
             if taken.find(1, match.start(), max(match.end(), match.start() + 1)) >= 0:
                 continue
@@ -344,9 +374,6 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
             )
             found.append((match.start(), match.end(), link))
             mark_taken(taken, match.start(), match.end())
-    for start, end, link in sorted(found, key=lambda item: item[0]):
-        located.add(link, start, end)
-    return located
 
 
 def mark_taken(taken: bytearray, start: int, end: int) -> None:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from listlint.diagnostics import Diagnostic
 from listlint.document.model import Document, Entry, Link
 from listlint.identity import ARXIV_HOSTS, ArxivLink, parse_arxiv, split_url
-from listlint.net.arxiv_api import ArxivConfig, ArxivRecord, FetchOutcome, fetch_records
 from listlint.net.arxiv_titles import (
     StatedTitle,
     TitleVerdict,
@@ -36,6 +35,9 @@ from listlint.sharding import in_shard
 
 if TYPE_CHECKING:
     import asyncio
+
+    # The API client loads only when a review runs, so offline runs skip it.
+    from listlint.net.arxiv_api import ArxivConfig, ArxivRecord, FetchOutcome
 
 __all__ = ["Target", "Judgement", "ArxivReview", "review_for", "arxiv_check", "SERVICE_KEY"]
 
@@ -144,6 +146,8 @@ class ArxivReview:
     async def review(self) -> None:
         import asyncio
 
+        from listlint.net.arxiv_api import ArxivRecord, FetchOutcome, fetch_records
+
         ids = list(dict.fromkeys(t.arxiv.id for ts in self.targets.values() for t in ts))
         outcome = FetchOutcome()
         cache = self.cache()
@@ -170,6 +174,8 @@ class ArxivReview:
         self.report_stats(len(ids))
 
     def config(self) -> ArxivConfig:
+        from listlint.net.arxiv_api import ArxivConfig
+
         return ArxivConfig.from_settings(self.services.settings)
 
     def cache(self) -> Any:

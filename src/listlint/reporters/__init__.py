@@ -6,7 +6,6 @@ import importlib
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,6 +30,8 @@ FORMATS: dict[str, str] = {
 def reporter_class(name: str) -> Any:
     target = FORMATS.get(name)
     if target is None:
+        from importlib.metadata import entry_points  # only for a format listlint lacks
+
         for point in entry_points(group="listlint.reporters"):
             if point.name == name:
                 try:

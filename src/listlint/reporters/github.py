@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -87,12 +86,19 @@ def select_annotations(diagnostics: Iterable[Diagnostic], path_of: Callable[[str
     return lines, hidden
 
 
+def fence_token() -> str:
+    """A token no list text can guess, to end a ``::stop-commands::`` fence with."""
+    import secrets  # only in an Actions log; it is not cheap to import
+
+    return f"listlint-{secrets.token_hex(16)}"
+
+
 def fenced(lines: Iterable[str]) -> str:
     """Plain text the runner will not parse for workflow commands."""
     body = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
     if not body:
         return ""
-    token = f"listlint-{secrets.token_hex(16)}"
+    token = fence_token()
     return f"::stop-commands::{token}\n{body}::{token}::\n"
 
 
@@ -107,7 +113,7 @@ def commands_stopped(stream: TextIO) -> Iterator[None]:
     if not writes_to_actions_log(stream):
         yield
         return
-    token = f"listlint-{secrets.token_hex(16)}"
+    token = fence_token()
     stream.write(f"::stop-commands::{token}\n")
     try:
         yield
