@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from listlint.document.fast_inline import parse_inline_tokens
+from listlint.document.fast_lists import flat_list
 from listlint.document.html import LIST_LINE_RE, HtmlLink, find_comments, html_links
 from listlint.document.inline import (
     InlineMap,
@@ -79,12 +80,16 @@ def silence_markdown_it_logging() -> None:
 MAX_NESTING = 100
 
 
-@lru_cache(maxsize=1)
-def markdown_parser() -> MarkdownIt:
+@lru_cache(maxsize=2)
+def markdown_parser(*, fast_lists: bool = True) -> MarkdownIt:
+    """The parser listlint reads lists with (``fast_lists=False``: without the
+    block fast path, for the tests that prove it changes nothing)."""
     silence_markdown_it_logging()
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     record_positions(md)
+    if fast_lists:
+        md.block.ruler.before("list", "flat_list", flat_list)
     md.core.ruler.at("inline", parse_inline_tokens)
     # Rules read destinations as written (spans point at the source), so the
     # percent-encoding and scheme filtering markdown-it does for HTML output
