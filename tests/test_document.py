@@ -143,3 +143,48 @@ def test_every_span_in_real_lists_matches_the_source(corpora: Path, name: str) -
     for entry in document.entries:
         assert source.text[entry.span.start : entry.span.end] == entry.raw
         assert entry.line == source.position(entry.span.start)[0]
+
+
+def links_both_ways(text: str) -> list[tuple[object, object]]:
+    """Each link that ``plain_link`` reads, with what ``markdown_link`` makes of it."""
+    from listlint.document.inline import InlineMap
+    from listlint.document.parse import label_text, markdown_link, markdown_parser, plain_link
+
+    source = Source(path="README.md", text=text)
+    pairs = []
+    for token in markdown_parser().parse(text):
+        if token.type != "inline" or not token.map:
+            continue
+        imap = InlineMap(token.content, source, token.map[0] + 1)
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type != "link_open" or "start" not in child.meta:
+                continue
+            start, end = child.meta["start"], child.meta["end"]
+            fast = plain_link(token.content, imap, children, index, start, end)
+            if fast is not None:
+                pairs.append((fast, markdown_link(token.content, imap, start, end, "inline",
+                                                  label_text(children, index),
+                                                  href=str(child.attrs.get("href", "")))))
+    return pairs
+
+
+@pytest.mark.parametrize("text", [
+    "- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards | UW\n",
+    "  * [a](x) [b](<y z>) [c](u \"t\") [d\\]](e) [f](g\\(h) [**i**](j) [k &amp; l](m) [`n`](o)\n",
+    "> [quoted](https://q.example/)\n> [second line](https://s.example/)\n",
+])
+def test_plain_links_get_the_spans_the_general_reader_gives(text: str) -> None:
+    pairs = links_both_ways(text)
+    assert pairs
+    for fast, general in pairs:
+        assert fast == general
+
+
+@pytest.mark.realworld
+def test_plain_links_match_the_general_reader_on_real_lists(corpora: Path) -> None:
+    pairs = [pair for path in sorted(corpora.glob("*.md"))
+             for pair in links_both_ways(path.read_text(encoding="utf-8"))]
+    assert len(pairs) > 4000
+    for fast, general in pairs:
+        assert fast == general

@@ -104,3 +104,29 @@ PLAINISH = st.builds(
 @given(PLAINISH)
 def test_plain_urls_split_like_urlsplit(url: str) -> None:
     assert split_web_url(url) == reference_parts(url)
+
+
+def reference_normalize(url: str) -> str:
+    """normalize_url as first written, on urlsplit and urlunsplit alone."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port if parts.port not in (None, 80, 443) else None
+    except ValueError:
+        return url
+    netloc = f"{host}:{port}" if port else host
+    return urlunsplit(("https", netloc, parts.path.rstrip("/"), parts.query, ""))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(PLAINISH, st.lists(URL_PIECES, max_size=14).map("".join)))
+def test_normalize_url_agrees_with_the_urlsplit_version(url: str) -> None:
+    assert normalize_url(url) == reference_normalize(url)

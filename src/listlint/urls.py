@@ -36,6 +36,7 @@ class UrlParts(NamedTuple):
     fragment: str
 
 
+@lru_cache(maxsize=16384)
 def split_web_url(url: str) -> UrlParts | None:
     """The parts of an http(s) ``url``; None for other schemes and unparsable URLs."""
     match = PLAIN_WEB_URL_RE.fullmatch(url)
@@ -70,7 +71,10 @@ def normalize_url(url: str) -> str:
     host = parts.host.removeprefix("www.")
     port = parts.port if parts.port not in (None, 80, 443) else None
     netloc = f"{host}:{port}" if port else host
-    return urlunsplit(("https", netloc, parts.path.rstrip("/"), parts.query, ""))
+    path = parts.path.rstrip("/")
+    if netloc and (not path or path.startswith("/")):  # what urlunsplit gives, without its checks
+        return f"https://{netloc}{path}?{parts.query}" if parts.query else f"https://{netloc}{path}"
+    return urlunsplit(("https", netloc, path, parts.query, ""))
 
 
 def host_of(url: str) -> str:

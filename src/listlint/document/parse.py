@@ -324,8 +324,9 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
                         span=Span(imap.to_source(start), imap.to_source(end)),
                         text_span=span, url_span=span, kind="autolink")
         else:
-            link = markdown_link(src, imap, start, end, "inline", label_text(children, index),
-                                 href=str(child.attrs.get("href", "")))
+            link = plain_link(src, imap, children, index, start, end) or markdown_link(
+                src, imap, start, end, "inline", label_text(children, index),
+                href=str(child.attrs.get("href", "")))
         found.append((start, end, link))
     if "<" in src:
         for found_html in html_links(src):
@@ -412,6 +413,36 @@ def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: LinkKin
     )
 
 
+def plain_link(src: str, imap: InlineMap, children: list[Token], index: int, start: int,
+               end: int) -> Link | None:
+    """The link opened at ``children[index]`` if it is ``[label](url)`` as
+    written, with a plain label and no title (most links); else None.
+
+    Its parts then lie end to end in ``src``, so the spans are sums, with no
+    bracket matching; :func:`markdown_link` gives the same for these and
+    handles the rest.
+    """
+    if index + 2 >= len(children):
+        return None
+    label, close = children[index + 1], children[index + 2]
+    if label.type != "text" or close.type != "link_close":
+        return None
+    text, url = label.content, str(children[index].attrs.get("href", ""))
+    label_end = start + 1 + len(text)
+    url_start = label_end + 2
+    if not (text and url_start + len(url) == end - 1 and src.startswith(text, start + 1)
+            and src.startswith("](", label_end) and src.startswith(url, url_start)
+            and src[end - 1] == ")"):
+        return None
+    return Link(
+        text=text, url=url,
+        span=Span(imap.to_source(start), imap.to_source(end)),
+        text_span=Span(imap.to_source(start + 1), imap.to_source(label_end)),
+        url_span=Span(imap.to_source(url_start), imap.to_source(end - 1)),
+        kind="inline",
+    )
+
+
 def html_link(found: HtmlLink, base: int, imap: InlineMap | None = None) -> Link:
     def at(offset: int) -> int:
         return imap.to_source(offset) if imap is not None else base + offset
@@ -446,11 +477,11 @@ def build_entry(source: Source, content: str, located: LocatedLinks, span: Span,
                 children: list[Token] | None) -> Entry:
     """Split an item into name, title, description and tags."""
     imap = located.imap
-    primary_index = next(
-        (i for i, link in enumerate(located.links)
-         if link.kind in ("inline", "reference", "autolink", "html")),
-        None,
-    )
+    primary_index = None
+    for index, link in enumerate(located.links):
+        if link.kind in ("inline", "reference", "autolink", "html"):
+            primary_index = index
+            break
     if primary_index is None:
         name, before, after_start = "", "", 0
     else:
@@ -498,7 +529,7 @@ def build_entry(source: Source, content: str, located: LocatedLinks, span: Span,
         span=span, line=first, end_line=last, section=section, depth=depth, kind="item",
         raw=source.text[span.start : span.end], links=tuple(located.links), name=plain_name,
         title=" ".join(title.split()), description=description, tags_text=tags_text,
-        tags=tuple(tag.strip() for tag in tags_text.split(",") if tag.strip()),
+        tags=tuple(tag.strip() for tag in tags_text.split(",") if tag.strip()) if tags_text else (),
         tags_span=tags_span, separator_span=separator_span, after_link_span=after_link_span,
     )
 
@@ -508,6 +539,8 @@ def inside_link(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def strip_markup(text: str) -> str:
+    if not text:
+        return ""
     if not MARKUP_CHARS.intersection(text):
         return " ".join(text.split())
     text = LINK_MARKUP_RE.sub(r"\1", text)

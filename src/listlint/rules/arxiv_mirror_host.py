@@ -9,6 +9,7 @@ from listlint.document.model import Document
 from listlint.identity import parse_arxiv, path_offset
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.link_index import link_index, url_bytes_match, url_edit
+from listlint.urls import split_web_url
 
 __all__ = ["RULE", "MIRROR_HOSTS"]
 
@@ -22,6 +23,9 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     for occurrence in link_index(document).occurrences:
         link = occurrence.link
         url = link.url
+        parts = split_web_url(url.strip())
+        if parts is None or parts.host not in MIRROR_HOSTS:
+            continue  # most links: no need to find the host as written
         start = url.find("://") + 3
         end = path_offset(url)
         netloc = url[start:end]
