@@ -87,13 +87,23 @@ def test_pyproject_config_names_the_tool_table(in_tmp: Path, capsys: pytest.Capt
     one_line_error(capsys, "pyproject.toml", "'tool.listlint.ignore'", "list of strings")
 
 
+def test_a_bad_flag_is_named_not_the_config_file(in_tmp: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tmp / "README.md").write_text("# L\n")
+    (in_tmp / ".listlint.toml").write_text("select = ['LL2']\n")
+    assert main(["check", "--ignore", "LL2,nope"]) == 2
+    err = one_line_error(capsys, "--ignore: unknown rule selector 'nope'")
+    assert ".listlint.toml" not in err
+    assert main(["check", "--ignore", "LL201"]) == 0
+
+
 def test_usage_errors(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--output-format", "xml"]) == 2
     one_line_error(capsys, "unknown output format 'xml'")
     assert main(["check", "--no-such-flag"]) == 2
     one_line_error(capsys, "--no-such-flag")
     assert main(["check", "--select", "nonsense"]) == 2
-    one_line_error(capsys, "unknown rule selector 'nonsense'")
+    one_line_error(capsys, "--select: unknown rule selector 'nonsense'")
     assert main(["check", "--unsafe-fixes"]) == 2
     one_line_error(capsys, "--unsafe-fixes needs --fix or --diff")
 

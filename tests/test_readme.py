@@ -42,3 +42,52 @@ def test_json_example_has_the_documented_keys() -> None:
     keys = {"code", "name", "severity", "message", "path", "line", "column", "end_line",
             "end_column", "url", "fix", "help_url"}
     assert all(set(d) == keys for d in example["diagnostics"])
+
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "src" / "listlint" / "data" / "report-v1.schema.json"
+
+
+def report_validator():  # type: ignore[no-untyped-def]
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def test_the_readme_json_example_follows_the_shipped_schema() -> None:
+    block = re.search(r"```json\n(.*?)```", README, re.S)
+    assert block is not None
+    report_validator().validate(json.loads(block.group(1)))
+    assert "report-v1.schema.json" in README
+
+
+def test_the_schema_rejects_a_report_that_breaks_the_contract() -> None:
+    validator = report_validator()
+    block = re.search(r"```json\n(.*?)```", README, re.S)
+    assert block is not None
+    good = json.loads(block.group(1))
+    missing = json.loads(block.group(1))
+    del missing["diagnostics"][0]["url"]
+    extra = json.loads(block.group(1))
+    extra["diagnostics"][0]["colour"] = "red"
+    zero_line = json.loads(block.group(1))
+    zero_line["diagnostics"][0]["line"] = 0
+    assert validator.is_valid(good)
+    for broken in (missing, extra, zero_line):
+        assert not validator.is_valid(broken)
+
+
+def lists_to_report() -> list[Path]:
+    project = Path(__file__).resolve().parent.parent
+    corpora = project.parent / "shared" / "corpora"
+    lists = sorted(path for path in corpora.glob("*.md") if path.name != "README.md")
+    return [*sorted((project / "examples").glob("*.md")), *lists]
+
+
+@pytest.mark.parametrize("path", lists_to_report(), ids=lambda path: path.name)
+def test_real_reports_follow_the_shipped_schema(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--exit-zero", "--output-format", "json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    report_validator().validate(report)
+    assert report["summary"]["total"] == len(report["diagnostics"]) > 0

@@ -45,6 +45,8 @@ class Settings:
     config_path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     values: Mapping[str, Any] = field(default_factory=dict)
+    # Keys whose value came from a command-line flag (errors name the flag).
+    flags: frozenset[str] = frozenset()
 
     def get(self, key: str) -> Any:
         if key in self.values:
@@ -71,7 +73,14 @@ class Settings:
                 merged[key.replace("_", "-")] = value
         return replace(self, values=merged)
 
+    def with_flags(self, **overrides: Any) -> Settings:
+        """A copy with the values of command-line flags (None: flag not given)."""
+        given = frozenset(key.replace("_", "-") for key, value in overrides.items() if value is not None)
+        return replace(self.with_values(**overrides), flags=self.flags | given)
+
     def describe(self, key: str) -> str:
+        if key in self.flags:
+            return f"--{key}"
         where = str(self.config_path) if self.config_path else "configuration"
         prefix = "tool.listlint." if self.config_path and self.config_path.name == "pyproject.toml" else ""
         return f"{where}: key '{prefix}{key}'"

@@ -72,7 +72,7 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
             parse_shard(args.shard)
         except ValueError as exc:
             raise UsageError(f"--shard: {exc}") from None
-    return settings.with_values(**overrides)
+    return settings.with_flags(**overrides)
 
 
 def network_overrides(args: argparse.Namespace) -> dict[str, object]:
