@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from listlint.urls import normalize_url, split_web_url
+from listlint.urls import host_of, normalize_url, split_web_url
 
 __all__ = [
     "ARXIV_HOSTS",
@@ -254,7 +254,7 @@ def tracking_params(url: str) -> list[str]:
     bounds = query_bounds(url)
     if bounds is None:
         return []
-    host = host_of_url(url)
+    host = host_of(url)
     names = [piece.split("=", 1)[0] for piece in url[bounds[0]:bounds[1]].split("&")]
     return [name for name in names if name and is_tracking_param(name, host)]
 
@@ -269,7 +269,7 @@ def strip_tracking(url: str) -> str:
     if bounds is None:
         return url
     start, end = bounds
-    host = host_of_url(url)
+    host = host_of(url)
     pieces = url[start:end].split("&")
     kept = [p for p in pieces if not (p and is_tracking_param(p.split("=", 1)[0], host))]
     if len(kept) == len(pieces):
@@ -278,12 +278,3 @@ def strip_tracking(url: str) -> str:
     head = url[: start - 1]
     return f"{head}?{query}{url[end:]}" if query else f"{head}{url[end:]}"
 
-
-def host_of_url(url: str) -> str:
-    parts = split_web_url(url)
-    if parts is not None:
-        return parts.host
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
