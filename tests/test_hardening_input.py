@@ -273,14 +273,14 @@ def test_unreadable_file_in_process(
 ) -> None:
     # We run as root, who reads mode-000 files; so refuse the open itself.
     (in_tmp / "secret.md").write_text(LIST)
-    real_open = open
+    real_open = os.open
 
     def guarded(file, *args, **kwargs):  # type: ignore[no-untyped-def]
         if str(file).endswith("secret.md"):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", guarded)
+    monkeypatch.setattr("os.open", guarded)
     assert main(["check", "secret.md"]) == 2
     one_line_error(capsys, "secret.md", "permission denied")
 
@@ -540,3 +540,71 @@ def test_terminal_escapes_are_neutralised_in_colour_too(monkeypatch: pytest.Monk
     output = stream.getvalue()
     assert "\x1b[" in output  # rich's own colours are there
     assert "\x1b]0;" not in output and "\x1b[2J" not in output and "\x07" not in output
+
+
+# -- standard input and named pipes ---------------------------------------------------------
+
+
+def test_standard_input_is_read_with_a_name_of_its_choosing(in_tmp: Path) -> None:
+    result = cli("check", "--output-format", "concise", "-", cwd=in_tmp, input=LIST)
+    assert result.returncode == 1, result
+    assert result.stdout.startswith("-:3:3: LL101 [error]"), result.stdout
+    named = cli("check", "--output-format", "concise", "--stdin-filename", "README.md", "-",
+                cwd=in_tmp, input=LIST)
+    assert named.stdout.startswith("README.md:3:3: LL101 [error]"), named.stdout
+    diff = cli("check", "--diff", "--stdin-filename", "README.md", "-", cwd=in_tmp, input=LIST)
+    assert "+- [Helix](https://arxiv.org/abs/2406.01566): Serving" in diff.stdout, diff
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--fix", "-"], "--fix cannot write back to standard input"),
+        (["--stdin-filename", "x.md", "README.md"], "--stdin-filename needs the path -"),
+        (["-", "-"], "standard input (-) can be read only once"),
+        (["--changed-since", "HEAD", "-"], "--changed-since needs files in git"),
+    ],
+)
+def test_standard_input_misuse_is_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str],
+                                           args: list[str], needle: str) -> None:
+    (in_tmp / "README.md").write_text(LIST)
+    assert main(["check", *args]) == 2
+    one_line_error(capsys, needle)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_without_a_writer_does_not_hang(in_tmp: Path) -> None:
+    os.mkfifo(in_tmp / "pipe.md")
+    started = time.monotonic()
+    result = cli("check", "pipe.md", cwd=in_tmp)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 0, result
+    assert "no problems found" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_with_a_writer_is_read_to_its_end(in_tmp: Path) -> None:
+    import threading
+
+    pipe = in_tmp / "pipe.md"
+    os.mkfifo(pipe)
+    # The writer opens the pipe before listlint does (as a shell's <(...) has),
+    # then writes in two pieces with a pause between them.
+    ready = threading.Event()
+
+    def write() -> None:
+        descriptor = os.open(pipe, os.O_RDWR)  # does not wait for a reader
+        ready.set()
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(LIST[:20])
+            stream.flush()
+            time.sleep(0.3)
+            stream.write(LIST[20:])
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    ready.wait(10)
+    result = cli("check", "--output-format", "concise", "pipe.md", cwd=in_tmp)
+    writer.join(10)
+    assert result.returncode == 1, result
+    assert result.stdout.startswith("pipe.md:3:3: LL101 [error]"), result.stdout

@@ -35,7 +35,10 @@ def build_parser() -> ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
 
     check = commands.add_parser("check", help="lint list files (default: README.md)")
-    check.add_argument("paths", nargs="*", default=["README.md"], metavar="PATH")
+    check.add_argument("paths", nargs="*", default=["README.md"], metavar="PATH",
+                       help="list files (default: README.md); - reads standard input")
+    check.add_argument("--stdin-filename", metavar="NAME",
+                       help="name to report for the list read from standard input")
     check.add_argument("--config", type=Path, help="config file (default: nearest .listlint.toml "
                        "or pyproject.toml with [tool.listlint])")
     check.add_argument("--select", type=split_selectors, help="rules to run (codes, prefixes, names)")

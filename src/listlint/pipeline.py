@@ -23,7 +23,7 @@ from listlint.rules.base import RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
-from listlint.source import Source, read_source
+from listlint.source import STDIN, Source, read_source
 from listlint.suppressions import read_suppressions
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
@@ -38,6 +38,8 @@ class RunOptions:
     unsafe_fixes: bool = False
     # Per path, the 1-based lines to report on (None: every line).
     changed_lines: Mapping[str, frozenset[int]] | None = None
+    # The name reported for a list read from standard input (path "-").
+    stdin_filename: str = STDIN
 
 
 @dataclass(slots=True)
@@ -77,7 +79,8 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     active = load_active_rules(settings, online=options.online)
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     with collector_paused():
-        sources = [read_source(path, max_bytes=settings.get("max-file-size")) for path in paths]
+        sources = [read_source(path, max_bytes=settings.get("max-file-size"),
+                               stdin_name=options.stdin_filename) for path in paths]
         documents = [parse_document(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
     files = []

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from listlint.errors import InputError
 
-__all__ = ["Source", "read_source", "decode_source"]
+__all__ = ["Source", "read_source", "decode_source", "STDIN"]
 
 # The same line breaks markdown-it-py normalises, so its line maps and ours agree.
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
@@ -123,30 +126,26 @@ def looks_binary(data: bytes, *, valid_utf8: bool) -> bool:
     return controls > len(head) // 10
 
 
-def read_source(path: str | Path, *, max_bytes: int | None = None) -> Source:
-    """Read and decode the file at ``path``; every failure is an ``InputError``.
+STDIN = "-"
+
+
+def read_source(path: str | Path, *, max_bytes: int | None = None, stdin_name: str = STDIN) -> Source:
+    """Read and decode the file at ``path`` (``-``: standard input, reported as
+    ``stdin_name``); every failure is an ``InputError``.
 
     With ``max_bytes``, a larger file is refused before it is read: parsing
     costs about 50 bytes of memory per byte of Markdown (markdown-it-py
     tokens), so a 50 MB file would need gigabytes.
     """
     name = str(path)
+    if name == STDIN:
+        return decode_source(read_stdin(max_bytes), stdin_name)
     file = Path(path)
     try:
         if file.is_dir():
             raise InputError(f"{name}: is a directory, not a Markdown file")
-        with open(file, "rb") as stream:
-            if max_bytes is not None and max_bytes > 0:
-                # Bounded read: also safe for /dev/zero or a file still growing.
-                data = stream.read(max_bytes + 1)
-                if len(data) > max_bytes:
-                    raise InputError(
-                        f"{name}: larger than max-file-size ({max_bytes:,} bytes); "
-                        "no Markdown list is that big (raise max-file-size in the config "
-                        "to lint it anyway)"
-                    )
-            else:
-                data = stream.read()
+        with open_without_waiting(file) as stream:
+            data = read_bounded(stream, max_bytes, name)
     except InputError:
         raise
     except FileNotFoundError as exc:
@@ -156,3 +155,42 @@ def read_source(path: str | Path, *, max_bytes: int | None = None) -> Source:
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
     return decode_source(data, name)
+
+
+def open_without_waiting(file: Path) -> BinaryIO:
+    """Open ``file`` for reading; a named pipe with no writer does not block the open.
+
+    (Reads then block as usual, so ``listlint check <(command)`` gets all of
+    the command's output; a pipe nobody writes to reads as empty.)
+    """
+    descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_stdin(max_bytes: int | None) -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("-: no standard input to read the list from")
+    try:
+        return read_bounded(stream, max_bytes, "-")
+    except OSError as exc:
+        raise InputError(f"-: cannot read standard input ({exc.strerror or exc})") from exc
+
+
+def read_bounded(stream: BinaryIO, max_bytes: int | None, name: str) -> bytes:
+    if max_bytes is None or max_bytes <= 0:
+        return stream.read()
+    # Bounded read: also safe for /dev/zero or a file still growing.
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"{name}: larger than max-file-size ({max_bytes:,} bytes); "
+            "no Markdown list is that big (raise max-file-size in the config "
+            "to lint it anyway)"
+        )
+    return data

@@ -17,6 +17,7 @@ from listlint.fixes import locked_for_fixing, unified_diff, write_atomically
 from listlint.pipeline import RunOptions, RunResult, lint_paths
 from listlint.reporters import emit, open_report, reporter_class, summarize
 from listlint.sharding import parse_shard
+from listlint.source import STDIN
 
 if TYPE_CHECKING:
     from listlint.changes import ChangedLines
@@ -27,11 +28,13 @@ FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
 def run_check(args: argparse.Namespace) -> int:
     reporter_class(args.output_format or "text")  # an unknown format fails before any work
     settings = resolve_settings(args)
+    check_stdin_use(args)
     options = RunOptions(
         online=bool(settings.get("online")),
         fix=args.fix or args.diff,
         unsafe_fixes=args.unsafe_fixes,
         changed_lines=changed_lines_of(args),
+        stdin_filename=args.stdin_filename or STDIN,
     )
     # --fix reads, fixes and writes under a lock, so concurrent runs take turns.
     with locked_for_fixing(args.paths if args.fix and not args.diff else ()):
@@ -49,6 +52,20 @@ def run_check(args: argparse.Namespace) -> int:
         return show_diff(result)
     report(args, settings, result)
     return exit_code(result.diagnostics, args)
+
+
+def check_stdin_use(args: argparse.Namespace) -> None:
+    reads_stdin = STDIN in args.paths
+    if args.stdin_filename and not reads_stdin:
+        raise UsageError("--stdin-filename needs the path - (standard input)")
+    if not reads_stdin:
+        return
+    if args.paths.count(STDIN) > 1:
+        raise UsageError("standard input (-) can be read only once")
+    if args.fix and not args.diff:
+        raise UsageError("--fix cannot write back to standard input; use --diff to see the fixes")
+    if getattr(args, "changed_since", None):
+        raise UsageError("--changed-since needs files in git, not standard input")
 
 
 def changed_lines_of(args: argparse.Namespace) -> ChangedLines | None:
