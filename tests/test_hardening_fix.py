@@ -280,6 +280,26 @@ def test_sigkill_mid_fix_leaves_the_original_intact(in_tmp: Path, stage: str) ->
     assert leftovers(in_tmp) == []
 
 
+@pytest.mark.parametrize("stage", ["write", "fsync", "rename"])
+def test_sigterm_mid_fix_leaves_the_original_and_no_temp_file(in_tmp: Path, stage: str) -> None:
+    readme = in_tmp / "README.md"
+    filler = "".join(f"- [P{i}](https://arxiv.org/abs/2401.{i:05d}): Title {i}\n" for i in range(6_000))
+    original = (LIST + filler).encode()
+    readme.write_bytes(original)
+    marker = in_tmp.parent / f"marker-term-{stage}"
+    process = start_driver(in_tmp, stage, marker)
+    try:
+        wait_for(marker, process)
+        os.kill(process.pid, signal.SIGTERM)  # what a cancelled CI job sends first
+    finally:
+        process.wait(timeout=30)
+        out, err = process.communicate()
+    assert process.returncode == 128 + signal.SIGTERM, (out, err)
+    assert b"Traceback" not in err
+    assert readme.read_bytes() == original
+    assert leftovers(in_tmp) == []  # the temp file went with the run
+
+
 def test_concurrent_fixes_take_turns_and_keep_both(in_tmp: Path) -> None:
     # Process A fixes the reversed link, process B the tracking parameter.
     # Without the lock, B would read the file before A wrote it and either

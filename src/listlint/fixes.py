@@ -83,30 +83,52 @@ def write_atomically(source: Source, new_text: str) -> None:
     except OSError as exc:
         raise InputError(f"{source.path}: cannot write fix ({exc.strerror or exc})") from exc
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, mode)
-        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
-            with contextlib.suppress(OSError):  # only root may give a file away
-                os.chown(temp_name, info.st_uid, info.st_gid)
-        if target.read_bytes() != source.encode(source.text):
-            # Someone (an editor, not another listlint: see locked_for_fixing)
-            # wrote the file since it was read; replacing it would lose that.
-            os.unlink(temp_name)
-            raise InputError(f"{source.path}: changed on disk while listlint was fixing it; "
-                             "nothing written (run again)")
-        os.replace(temp_name, target)
+        with terminated_as_exit():
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temp_name, mode)
+            if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+                with contextlib.suppress(OSError):  # only root may give a file away
+                    os.chown(temp_name, info.st_uid, info.st_gid)
+            if target.read_bytes() != source.encode(source.text):
+                # Someone (an editor, not another listlint: see locked_for_fixing)
+                # wrote the file since it was read; replacing it would lose that.
+                os.unlink(temp_name)
+                raise InputError(f"{source.path}: changed on disk while listlint was fixing it; "
+                                 "nothing written (run again)")
+            os.replace(temp_name, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise InputError(f"{source.path}: cannot write fix ({exc.strerror or exc})") from exc
-    except BaseException:  # Ctrl-C mid-write: the original stays, and no temp file either
+    except BaseException:  # Ctrl-C or SIGTERM mid-write: the original stays, and no temp file
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
     sync_directory(target.parent)
+
+
+@contextlib.contextmanager
+def terminated_as_exit() -> Iterator[None]:
+    """While a temp file exists, SIGTERM (a CI job cancelled, ``kill``) unwinds
+    like Ctrl-C, so the temp file is removed; the exit code stays 143."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def sync_directory(folder: Path) -> None:
