@@ -91,3 +91,10 @@ def test_real_reports_follow_the_shipped_schema(path: Path, capsys: pytest.Captu
     report = json.loads(capsys.readouterr().out)
     report_validator().validate(report)
     assert report["summary"]["total"] == len(report["diagnostics"]) > 0
+
+
+@pytest.mark.parametrize("block", re.findall(r"```yaml\n(.*?)```", README, re.S))
+def test_yaml_examples_parse(block: str) -> None:
+    import yaml
+
+    assert yaml.safe_load(block)
