@@ -46,6 +46,9 @@ class Titled:
     title: str  # as written
     norm: str
     line: int
+    numbers: tuple[str, ...]  # NUMBER_RE.findall(norm)
+    repo: bool  # a GitHub repository
+    paper: bool  # an arXiv, DOI or OpenReview paper
 
 
 def kind_of(identity: str) -> str:
@@ -65,14 +68,17 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                           f"min-words at least 1 (got {threshold:g} and {min_words})")
     names: dict[tuple[str, str], Titled] = {}
     titles: dict[str, list[Titled]] = {}
-    blocks: dict[tuple[int, str], deque[Titled]] = {}
+    blocks: dict[tuple[int, str, tuple[str, ...]], deque[Titled]] = {}
     for occurrence in review_order(link_index(document).primary, context):
         entry = occurrence.entry
         assert entry is not None
         norm = normalize_title(entry.title)
         if not norm:
             continue
-        item = Titled(occurrence, entry.title.strip(), norm, entry.line)
+        identity = occurrence.identity
+        item = Titled(occurrence, entry.title.strip(), norm, entry.line,
+                      tuple(NUMBER_RE.findall(norm)), identity.startswith("github:"),
+                      identity.startswith(PAPER_ONLY))
         words = norm.split()
         if len(words) < min_words:
             kind = kind_of(occurrence.identity)
@@ -91,12 +97,14 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             continue
         if len(same) > 1:
             continue  # an identical title was seen; it was compared already
-        keys = [(0, " ".join(words[:BLOCK_WORDS])), (1, " ".join(words[-BLOCK_WORDS:]))]
-        numbers = NUMBER_RE.findall(norm)
+        # Titles that differ in a number name different things, so only
+        # titles with the same numbers share a block.
+        keys = [(0, " ".join(words[:BLOCK_WORDS]), item.numbers),
+                (1, " ".join(words[-BLOCK_WORDS:]), item.numbers)]
         match: tuple[Titled, float] | None = None
         for key in keys:
             for other in blocks.get(key, ()):
-                if not comparable(item, other) or NUMBER_RE.findall(other.norm) != numbers:
+                if not comparable(item, other):
                     continue
                 score = fuzz.ratio(norm, other.norm, score_cutoff=threshold)
                 if score and (match is None or other.line < match[0].line):
@@ -111,12 +119,9 @@ def comparable(a: Titled, b: Titled) -> bool:
     """Whether a shared title makes two entries one: not for one identity
     (the other duplicate rules), nor for a paper and a repository (a paper
     and its framework, even when the repository borrows the paper's title)."""
-    first, second = a.occurrence.identity, b.occurrence.identity
-    if first == second:
+    if a.occurrence.identity == b.occurrence.identity:
         return False
-    repos = first.startswith("github:"), second.startswith("github:")
-    papers = first.startswith(PAPER_ONLY), second.startswith(PAPER_ONLY)
-    return not ((repos[0] and papers[1]) or (repos[1] and papers[0]))
+    return not ((a.repo and b.paper) or (b.repo and a.paper))
 
 
 def report(context: RuleContext, item: Titled, first: Titled, score: float | None) -> Diagnostic:
