@@ -14,11 +14,9 @@ Only links on changed lines (``context.is_changed``) and in this run's shard
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from listlint.diagnostics import Diagnostic
 from listlint.document.model import Document, Entry, Link
 from listlint.identity import ARXIV_HOSTS, ArxivLink, parse_arxiv, split_url
 from listlint.net.arxiv_titles import (
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
     # The API client loads only when a review runs, so offline runs skip it.
     from listlint.net.arxiv_api import ArxivConfig, ArxivRecord, FetchOutcome
 
-__all__ = ["Target", "Judgement", "ArxivReview", "review_for", "arxiv_check", "SERVICE_KEY"]
+__all__ = ["Target", "Judgement", "ArxivReview", "review_for", "SERVICE_KEY"]
 
 SERVICE_KEY = "arxiv.review"
 # Documented in listlint.rules.link_checks: async predicates; True = do not crawl.
@@ -351,22 +349,3 @@ def review_for(context: RuleContext) -> ArxivReview:
         return review
 
     return context.services.get(SERVICE_KEY, make)
-
-
-Report = Callable[[Document, RuleContext, list[Judgement], ArxivReview], Iterable[Diagnostic]]
-
-
-def arxiv_check(report: Report) -> Callable[[Document, RuleContext], Awaitable[list[Diagnostic]]]:
-    """A rule's ``check``: registers synchronously, reports once the review is done."""
-
-    def check(document: Document, context: RuleContext) -> Awaitable[list[Diagnostic]]:
-        review = review_for(context)
-        review.register(document, context)
-
-        async def run() -> list[Diagnostic]:
-            judged = await review.judged(document)
-            return list(report(document, context, judged, review))
-
-        return run()
-
-    return check

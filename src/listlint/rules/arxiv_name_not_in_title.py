@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
-from listlint.net.arxiv_review import ArxivReview, Judgement, arxiv_check, stated_of
+from listlint.rules.arxiv_checks import arxiv_check
 from listlint.rules.base import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from listlint.net.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 
 
 def report(document: Document, context: RuleContext, judged: list[Judgement],
            review: ArxivReview) -> Iterator[Diagnostic]:
+    from listlint.net.arxiv_review import stated_of
+
     for judgement in judged:
         verdict, record, entry = judgement.verdict, judgement.record, judgement.target.entry
         if verdict is None or verdict.kind != "name-missing" or record is None or entry is None:

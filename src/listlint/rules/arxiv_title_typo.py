@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
-from listlint.net.arxiv_review import ArxivReview, Judgement, arxiv_check
+from listlint.rules.arxiv_checks import arxiv_check
 from listlint.rules.base import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from listlint.net.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 

@@ -7,12 +7,16 @@ about the papers.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterator
+from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
-from listlint.net.arxiv_review import ArxivReview, Judgement, arxiv_check
+from listlint.rules.arxiv_checks import arxiv_check
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.link_checks import link_verdicts
+
+if TYPE_CHECKING:
+    from listlint.net.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 

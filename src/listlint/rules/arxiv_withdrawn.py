@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
-from listlint.net.arxiv_review import ArxivReview, Judgement, arxiv_check, is_withdrawn
+from listlint.rules.arxiv_checks import arxiv_check
 from listlint.rules.base import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from listlint.net.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 MAX_COMMENT = 120
@@ -15,6 +19,8 @@ MAX_COMMENT = 120
 
 def report(document: Document, context: RuleContext, judged: list[Judgement],
            review: ArxivReview) -> Iterator[Diagnostic]:
+    from listlint.net.arxiv_review import is_withdrawn
+
     for judgement in judged:
         record = judgement.record
         if record is None or not is_withdrawn(record):
