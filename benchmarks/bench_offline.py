@@ -116,8 +116,11 @@ def main() -> int:
               f"   (wall range {spread})")
     speedup = medians["markdownlint-cli2"] / base
     cpu_speedup = cpu_medians["markdownlint-cli2"] / cpu_medians["listlint"]
+    verdict = 'OK' if speedup >= 3 else 'MISSED'
+    if args.list.resolve() != DEFAULT_LIST.resolve():
+        verdict += " (the target is for awesome-go.md; start-up weighs more on a small list)"
     print(f"listlint is {speedup:.1f}x faster than markdownlint-cli2 in wall time, "
-          f"{cpu_speedup:.1f}x in CPU time (target >= 3x): {'OK' if speedup >= 3 else 'MISSED'}")
+          f"{cpu_speedup:.1f}x in CPU time (target >= 3x): {verdict}")
     if "awesome-lint" in medians:
         print(f"listlint is {medians['awesome-lint'] / base:.1f}x faster than awesome-lint")
     print(f"listlint whole run: {base:.2f}s median (target well under 1 s): "
