@@ -78,10 +78,9 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     """Run the whole pipeline over ``paths``; fixes are computed, not written."""
     active = load_active_rules(settings, online=options.online)
     services = Services(settings, frozenset(entry.rule.name for entry in active))
-    with collector_paused():
-        sources = [read_source(path, max_bytes=settings.get("max-file-size"),
-                               stdin_name=options.stdin_filename) for path in paths]
-        documents = [parse_document(source) for source in sources]
+    sources = [read_source(path, max_bytes=settings.get("max-file-size"),
+                           stdin_name=options.stdin_filename) for path in paths]
+    documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
     files = []
     for document, diagnostics in zip(documents, found, strict=True):
@@ -99,10 +98,16 @@ def lint_text(text: str, settings: Settings | None = None, *, path: str = "READM
     settings = settings or Settings()
     options = options or RunOptions()
     active = load_active_rules(settings, online=options.online)
-    document = parse_document(Source(path=path, text=text))
+    document = parse(Source(path=path, text=text))
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     found = check_documents([document], active, settings, services, options)[0]
     return decide(document, found, settings, options)
+
+
+def parse(source: Source) -> Document:
+    """``parse_document`` with the cycle collector paused (see :func:`collector_paused`)."""
+    with collector_paused():
+        return parse_document(source)
 
 
 # -- check --------------------------------------------------------------------
@@ -252,7 +257,7 @@ def fix_file(result: FileResult, active: Sequence[ActiveRule], settings: Setting
         text = new_text
         source = Source(path=result.source.path, text=text, encoding=result.source.encoding,
                         bom=result.source.bom)
-        document = parse_document(source)
+        document = parse(source)
         found = check_documents([document], offline, settings, services, round_options)[0]
         diagnostics = decide(document, found, settings, round_options)
         result.document = document
