@@ -97,6 +97,7 @@ def test_the_entry_point_look_ahead_says_no_only_when_sure(
     site = tmp_path / "site"
     dist_info(site, "other_tool", "[console_scripts]\nother = other:main\n")
     dist_info(site, "no_entry_points", None)
+    (site / "legacy-1.0.egg-info").write_text("Metadata-Version: 1.1\nName: legacy\n")  # a file
     monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
     assert may_have_entry_points() is False
     assert not entry_points(group=ENTRY_POINT_GROUP)  # the look-ahead agrees with importlib.metadata

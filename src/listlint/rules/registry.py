@@ -117,8 +117,8 @@ def may_have_entry_points() -> bool:
                 with open(os.path.join(path, "entry_points.txt"), "rb") as stream:
                     if marker in stream.read():
                         return True
-            except FileNotFoundError:
-                continue
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # no entry points (an old-style egg-info is a file, with none)
             except OSError:
                 return True
     return False
