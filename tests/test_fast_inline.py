@@ -33,6 +33,7 @@ def inline_contents(text: str) -> list[str]:
     "plain text with no link at all | OSDI' 24",
     "text ! not an image [x](https://x.example/) # + - = ^ { } : @ $ % '",
     "Ünïcödé [名前](https://例え.jp/パス) ｜ 会議",
+    "[Wow](https://wow.example/) - an entry that ends in an exclamation mark!",
 ])
 def test_plain_content_takes_the_fast_path_and_matches(content: str) -> None:
     fast = simple_children(content)

@@ -40,7 +40,7 @@ def simple_children(content: str) -> list[Token] | None:
     position = 0
     for match in LINK_RE.finditer(content):
         start = match.start()
-        if not plain_text_piece(content, position, start) or content.startswith("!", start - 1):
+        if not plain_text_piece(content, position, start) or (start and content[start - 1] == "!"):
             return None
         url = match.group(2)
         if "&" in url and ";" in url:
