@@ -83,24 +83,18 @@ def link_index(document: Document) -> LinkIndex:
 
 def build_index(document: Document) -> LinkIndex:
     entries: dict[int, Entry] = {}
-    primary_of: dict[int, Link | None] = {}  # id(entry) -> its own link (Entry.primary_link)
-    for item in document.entries:
-        for link in item.links:
-            entries[link.span.start] = item
-        primary_of[id(item)] = item.primary_link
+    for entry in document.entries:
+        for link in entry.links:
+            entries[link.span.start] = entry
     starts = [section.span.start for section in document.sections]
     found = []
-    primary = []
     for link in document.links:
         if link.kind not in CHECKED_KINDS or not link.is_web:
             continue
-        entry = entries.get(link.span.start)
         section = bisect.bisect_right(starts, link.span.start) - 1
-        occurrence = Occurrence(link, entry, section, normalize_url(link.url), identity_of(link.url))
-        found.append(occurrence)
-        if entry is not None and primary_of[id(entry)] is link:  # Occurrence.is_primary
-            primary.append(occurrence)
-    return LinkIndex(tuple(found), tuple(primary))
+        found.append(Occurrence(link, entries.get(link.span.start), section,
+                                normalize_url(link.url), identity_of(link.url)))
+    return LinkIndex(tuple(found), tuple(o for o in found if o.is_primary))
 
 
 @lru_cache(maxsize=16384)
