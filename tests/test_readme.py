@@ -90,7 +90,10 @@ def test_real_reports_follow_the_shipped_schema(path: Path, capsys: pytest.Captu
     assert main(["check", "--exit-zero", "--output-format", "json", str(path)]) == 0
     report = json.loads(capsys.readouterr().out)
     report_validator().validate(report)
-    assert report["summary"]["total"] == len(report["diagnostics"]) > 0
+    assert report["summary"]["total"] == len(report["diagnostics"])
+    # A clean list validates too, but the planted example must exercise the schema's diagnostics.
+    if path.parent.name == "examples":
+        assert report["diagnostics"]
 
 
 @pytest.mark.parametrize("block", re.findall(r"```yaml\n(.*?)```", README, re.S))
