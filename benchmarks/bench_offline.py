@@ -39,8 +39,12 @@ def ensure_npm_tools() -> Path:
     if not (WORK / "package.json").exists():
         (WORK / "package.json").write_text('{"name": "listlint-bench", "private": true}\n')
     print("installing", ", ".join(NPM_TOOLS), "into", WORK, file=sys.stderr)
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", *NPM_TOOLS], cwd=WORK, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", *NPM_TOOLS],
+        cwd=WORK,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return bin_dir
 
 
@@ -62,8 +66,14 @@ def time_command(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False, env={**os.environ, "NO_COLOR": "1"})
+    subprocess.run(
+        command,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -74,8 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("list", nargs="?", type=Path, default=DEFAULT_LIST)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-awesome-lint", action="store_true",
-                        help="awesome-lint is slow; leave it out")
+    parser.add_argument("--skip-awesome-lint", action="store_true", help="awesome-lint is slow; leave it out")
     args = parser.parse_args()
     if not args.list.is_file():
         print(f"no list at {args.list} (the corpora folder is absent?)", file=sys.stderr)
@@ -112,19 +121,24 @@ def main() -> int:
     for name, value in medians.items():
         spread = f"{min(times[name]):.2f}-{max(times[name]):.2f}s"
         cpu_ratio = cpu_medians[name] / cpu_medians["listlint"]
-        print(f"  {name:<18} {value / base:6.2f}x listlint's wall time, {cpu_ratio:6.2f}x its CPU time"
-              f"   (wall range {spread})")
+        print(
+            f"  {name:<18} {value / base:6.2f}x listlint's wall time, {cpu_ratio:6.2f}x its CPU time"
+            f"   (wall range {spread})"
+        )
     speedup = medians["markdownlint-cli2"] / base
     cpu_speedup = cpu_medians["markdownlint-cli2"] / cpu_medians["listlint"]
-    verdict = 'OK' if speedup >= 3 else 'MISSED'
+    verdict = "OK" if speedup >= 3 else "MISSED"
     if args.list.resolve() != DEFAULT_LIST.resolve():
         verdict += " (the target is for awesome-go.md; start-up weighs more on a small list)"
-    print(f"listlint is {speedup:.1f}x faster than markdownlint-cli2 in wall time, "
-          f"{cpu_speedup:.1f}x in CPU time (target >= 3x): {verdict}")
+    print(
+        f"listlint is {speedup:.1f}x faster than markdownlint-cli2 in wall time, "
+        f"{cpu_speedup:.1f}x in CPU time (target >= 3x): {verdict}"
+    )
     if "awesome-lint" in medians:
         print(f"listlint is {medians['awesome-lint'] / base:.1f}x faster than awesome-lint")
-    print(f"listlint whole run: {base:.2f}s median (target well under 1 s): "
-          f"{'OK' if base < 1.0 else 'MISSED'}")
+    print(
+        f"listlint whole run: {base:.2f}s median (target well under 1 s): {'OK' if base < 1.0 else 'MISSED'}"
+    )
     return 0
 
 

@@ -37,9 +37,20 @@ from simulated_web import TRUTH, SimulatedWeb, host_addresses, truth_of  # noqa:
 
 # Share of links per behaviour (the rest are plain 200s).
 MIX = {
-    "404": 0.04, "410": 0.01, "chain": 0.03, "moved": 0.02, "loop": 0.005,
-    "retry-after": 0.01, "flaky": 0.015, "reset": 0.01, "head405": 0.02, "head403": 0.01,
-    "slow": 0.01, "hang": 0.003, "bot": 0.005, "endless": 0.002,
+    "404": 0.04,
+    "410": 0.01,
+    "chain": 0.03,
+    "moved": 0.02,
+    "loop": 0.005,
+    "retry-after": 0.01,
+    "flaky": 0.015,
+    "reset": 0.01,
+    "head405": 0.02,
+    "head403": 0.01,
+    "slow": 0.01,
+    "hang": 0.003,
+    "bot": 0.005,
+    "endless": 0.002,
 }
 
 
@@ -58,22 +69,33 @@ def generate(links: int, hosts: int, seed: int) -> tuple[str, list[str], dict[st
         kind = rng.choices(kinds, shares)[0]
         path = f"/chain/{rng.randint(1, 4)}/{index}" if kind == "chain" else f"/{kind}/{index}"
         urls.append(f"http://{host}:PORT{path}")
-    lines = ["# Awesome Simulated Systems", "",
-             "A generated list for benchmarking link checkers.", ""]
+    lines = ["# Awesome Simulated Systems", "", "A generated list for benchmarking link checkers.", ""]
     for index, url in enumerate(urls):
         if index % 40 == 0:
             lines += ["", f"## Category {index // 40 + 1}", ""]
-        lines.append(f"- [Paper {index}]({url}): A Study of Thing {index} "
-                     f"| OSDI' 24, Lab {index % 7}")
+        lines.append(f"- [Paper {index}]({url}): A Study of Thing {index} | OSDI' 24, Lab {index % 7}")
     return "\n".join(lines) + "\n", urls, latency, crowded
 
 
-def serve(addresses: list[str], latency: dict[str, float], crowded: str, slow: float,
-          port: int, pipe: multiprocessing.connection.Connection) -> None:
+def serve(
+    addresses: list[str],
+    latency: dict[str, float],
+    crowded: str,
+    slow: float,
+    port: int,
+    pipe: multiprocessing.connection.Connection,
+) -> None:
     import asyncio
 
-    web = SimulatedWeb(addresses, port=port, latency=latency, crowded={crowded}, crowd_limit=2,
-                       slow_seconds=slow, retry_after=1)
+    web = SimulatedWeb(
+        addresses,
+        port=port,
+        latency=latency,
+        crowded={crowded},
+        crowd_limit=2,
+        slow_seconds=slow,
+        retry_after=1,
+    )
 
     async def main() -> None:
         await web.start_async()
@@ -86,12 +108,14 @@ def serve(addresses: list[str], latency: dict[str, float], crowded: str, slow: f
 class Server:
     """A fresh simulated web in its own process."""
 
-    def __init__(self, addresses: list[str], latency: dict[str, float], crowded: str,
-                 slow: float, port: int = 0) -> None:
+    def __init__(
+        self, addresses: list[str], latency: dict[str, float], crowded: str, slow: float, port: int = 0
+    ) -> None:
         context = multiprocessing.get_context("fork")
         parent, child = context.Pipe()
-        self.process = context.Process(target=serve, args=(addresses, latency, crowded, slow,
-                                                           port, child), daemon=True)
+        self.process = context.Process(
+            target=serve, args=(addresses, latency, crowded, slow, port, child), daemon=True
+        )
         self.process.start()
         if not parent.poll(30):
             raise RuntimeError("the simulated web did not start")
@@ -114,8 +138,9 @@ def run_child(command: list[str], cwd: Path) -> tuple[float, float, str]:
     """Run ``command``; return wall seconds, peak RSS (MB) and stdout."""
     started = time.monotonic()
     with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL,
-                                   env={**os.environ, "CI": "1"})
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env={**os.environ, "CI": "1"}
+        )
         _, _, usage = os.wait4(process.pid, 0)
         process.returncode = 0
         wall = time.monotonic() - started
@@ -168,8 +193,10 @@ def main() -> None:
     addresses = sorted(latency)
     work = Path(tempfile.mkdtemp(prefix="listlint-bench-"))
     kinds = Counter(url.split(":PORT/")[1].split("/")[0] for url in urls)
-    print(f"{args.links} links over {args.hosts} hosts; timeout {args.timeout} s; "
-          f"mix: {dict(kinds.most_common())}")
+    print(
+        f"{args.links} links over {args.hosts} hosts; timeout {args.timeout} s; "
+        f"mix: {dict(kinds.most_common())}"
+    )
     results: dict[str, dict[str, float]] = {}
     try:
         port = free_port(addresses[0])
@@ -183,9 +210,22 @@ def main() -> None:
             return server, path, [url.replace("PORT", str(server.port)) for url in urls]
 
         cache_dir = work / "cache"
-        listlint = [sys.executable, "-m", "listlint", "check", "--online", "--select", "LL6",
-                    "--output-format", "json", "--allow-private-hosts",
-                    "--timeout", str(args.timeout), "--cache-dir", str(cache_dir)]
+        listlint = [
+            sys.executable,
+            "-m",
+            "listlint",
+            "check",
+            "--online",
+            "--select",
+            "LL6",
+            "--output-format",
+            "json",
+            "--allow-private-hosts",
+            "--timeout",
+            str(args.timeout),
+            "--cache-dir",
+            str(cache_dir),
+        ]
         for label in ("listlint", "listlint-warm"):
             server, path, real_urls = fresh(label)
             try:
@@ -194,24 +234,40 @@ def main() -> None:
                 server.stop()
             found = listlint_findings(text)
             dead = {url for url, names in found.items() if "dead-link" in names}
-            bad = {url for url, names in found.items()
-                   if names & {"dead-link", "unreachable-link"}}
-            results[label] = {"wall": wall, "rss": rss, **score(real_urls, dead, bad),
-                              "hang_flagged": sum(1 for u in set(real_urls)
-                                                  if truth_of(u) == "hang" and u in bad)}
+            bad = {url for url, names in found.items() if names & {"dead-link", "unreachable-link"}}
+            results[label] = {
+                "wall": wall,
+                "rss": rss,
+                **score(real_urls, dead, bad),
+                "hang_flagged": sum(1 for u in set(real_urls) if truth_of(u) == "hang" and u in bad),
+            }
             # the warm run reads the cache written by the first run
         if not args.skip_lychee and shutil.which("lychee"):
             server, path, real_urls = fresh("lychee")
             try:
                 wall, rss, text = run_child(
-                    ["lychee", "--no-progress", "--format", "json", "--timeout",
-                     str(args.timeout), "--max-concurrency", "64", str(path)], work)
+                    [
+                        "lychee",
+                        "--no-progress",
+                        "--format",
+                        "json",
+                        "--timeout",
+                        str(args.timeout),
+                        "--max-concurrency",
+                        "64",
+                        str(path),
+                    ],
+                    work,
+                )
             finally:
                 server.stop()
             failed = lychee_failures(text)
-            results["lychee"] = {"wall": wall, "rss": rss, **score(real_urls, failed, failed),
-                                 "hang_flagged": sum(1 for u in set(real_urls)
-                                                     if truth_of(u) == "hang" and u in failed)}
+            results["lychee"] = {
+                "wall": wall,
+                "rss": rss,
+                **score(real_urls, failed, failed),
+                "hang_flagged": sum(1 for u in set(real_urls) if truth_of(u) == "hang" and u in failed),
+            }
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -219,8 +275,10 @@ def main() -> None:
     print(f"truth: {dict(truth)}")
     print(f"{'run':<15}{'wall s':>8}{'peak MB':>9}{'false pos':>11}{'misses':>8}{'hangs':>7}")
     for label, row in results.items():
-        print(f"{label:<15}{row['wall']:>8.2f}{row['rss']:>9.0f}{row['false_positives']:>11.0f}"
-              f"{row['misses']:>8.0f}{row['hang_flagged']:>7.0f}")
+        print(
+            f"{label:<15}{row['wall']:>8.2f}{row['rss']:>9.0f}{row['false_positives']:>11.0f}"
+            f"{row['misses']:>8.0f}{row['hang_flagged']:>7.0f}"
+        )
     if "lychee" in results:
         ratio = results["listlint"]["wall"] / results["lychee"]["wall"]
         print(f"wall-time ratio listlint/lychee: {ratio:.2f} (target <= 0.5)")

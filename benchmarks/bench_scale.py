@@ -22,8 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
-TITLE_ENDS = ["for Large Language Models", "in Distributed Training", "at Scale",
-              "with Heterogeneous GPUs", "for Efficient Serving"]
+TITLE_ENDS = [
+    "for Large Language Models",
+    "in Distributed Training",
+    "at Scale",
+    "with Heterogeneous GPUs",
+    "for Efficient Serving",
+]
 VENUES = ["OSDI' 24", "SOSP' 23", "NSDI' 24", "EuroSys' 24", "ATC' 23", "MLSys' 24", "arXiv' 24"]
 
 
@@ -35,18 +40,23 @@ def paper_list(entries: int, seed: int = 7) -> str:
         if number % per_section == 0:
             lines += ["", f"## Topic {number // per_section}", ""]
         arxiv_id = f"{rng.randint(19, 25):02d}{rng.randint(1, 12):02d}.{rng.randint(1, 99999):05d}"
-        words = " ".join(rng.choice(["Fast", "Elastic", "Sparse", "Adaptive", "Optimal", "Robust"])
-                         for _ in range(3))
-        lines.append(f"- [Sys{number}](https://arxiv.org/abs/{arxiv_id}): {words} System {number} "
-                     f"{rng.choice(TITLE_ENDS)} | {rng.choice(VENUES)}, Lab {number % 40}")
+        words = " ".join(
+            rng.choice(["Fast", "Elastic", "Sparse", "Adaptive", "Optimal", "Robust"]) for _ in range(3)
+        )
+        lines.append(
+            f"- [Sys{number}](https://arxiv.org/abs/{arxiv_id}): {words} System {number} "
+            f"{rng.choice(TITLE_ENDS)} | {rng.choice(VENUES)}, Lab {number % 40}"
+        )
     return "\n".join(lines) + "\n"
 
 
 def run_once(path: Path) -> tuple[float, int]:
     """Wall time and peak RSS (KiB) of one offline check of ``path``."""
-    code = ("import resource, sys\nfrom listlint.cli import main\n"
-            f"main(['check', '--exit-zero', '--output-format', 'concise', {str(path)!r}])\n"
-            "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n")
+    code = (
+        "import resource, sys\nfrom listlint.cli import main\n"
+        f"main(['check', '--exit-zero', '--output-format', 'concise', {str(path)!r}])\n"
+        "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    )
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return time.perf_counter() - start, int(result.stderr.strip().splitlines()[-1])
@@ -66,15 +76,19 @@ def main() -> int:
             runs = [run_once(path) for _ in range(args.runs)]
             rows.append((size, statistics.median(t for t, _ in runs), max(m for _, m in runs)))
     base_size, base_time, base_memory = rows[0]
-    print(f"offline check of generated paper lists, median of {args.runs} runs; per entry, "
-          f"relative to {base_size:,} entries")
+    print(
+        f"offline check of generated paper lists, median of {args.runs} runs; per entry, "
+        f"relative to {base_size:,} entries"
+    )
     worst = 1.0
     for size, seconds, memory in rows:
         time_ratio = (seconds / size) / (base_time / base_size)
         memory_ratio = (memory / size) / (base_memory / base_size)
         worst = max(worst, time_ratio)
-        print(f"  {size:>7,} entries: time per entry {time_ratio:5.2f}x, "
-              f"peak memory per entry {memory_ratio:5.2f}x")
+        print(
+            f"  {size:>7,} entries: time per entry {time_ratio:5.2f}x, "
+            f"peak memory per entry {memory_ratio:5.2f}x"
+        )
     print(f"worst time-per-entry ratio {worst:.2f} (target < 1.5): {'OK' if worst < 1.5 else 'MISSED'}")
     return 0
 

@@ -162,10 +162,7 @@ def main() -> None:
         f"{args.links} links on {args.hosts} silent hosts, timeout {args.timeout:g} s, "
         f"max-concurrency {args.max_concurrency}"
     )
-    print(
-        f"  wall time {seconds:.1f} s, peak RSS {peak_rss_mb():.0f} MB, "
-        f"{accepted} connections accepted"
-    )
+    print(f"  wall time {seconds:.1f} s, peak RSS {peak_rss_mb():.0f} MB, {accepted} connections accepted")
     print(f"  verdicts: {dict(kinds)}")
 
 

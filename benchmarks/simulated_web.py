@@ -45,10 +45,21 @@ RETRY_AFTER_SECONDS = 1
 # Expected verdict per behaviour: "alive" (must not be reported as dead or
 # unreachable), "dead" (must be reported dead), "hang" (unreachable is right).
 TRUTH = {
-    "ok": "alive", "404": "dead", "410": "dead", "chain": "alive", "moved": "alive",
-    "loop": "dead", "retry-after": "alive", "flaky": "alive", "reset": "alive",
-    "head405": "alive", "head403": "alive", "slow": "alive", "hang": "hang",
-    "bot": "blocked", "endless": "alive",
+    "ok": "alive",
+    "404": "dead",
+    "410": "dead",
+    "chain": "alive",
+    "moved": "alive",
+    "loop": "dead",
+    "retry-after": "alive",
+    "flaky": "alive",
+    "reset": "alive",
+    "head405": "alive",
+    "head403": "alive",
+    "slow": "alive",
+    "hang": "hang",
+    "bot": "blocked",
+    "endless": "alive",
 }
 
 
@@ -97,8 +108,9 @@ class SimulatedWeb:
 
     async def start_async(self) -> None:
         for address in self.addresses:
-            server = await asyncio.start_server(self._serve, address, self.port,
-                                                reuse_address=True, backlog=1024)
+            server = await asyncio.start_server(
+                self._serve, address, self.port, reuse_address=True, backlog=1024
+            )
             if self.port == 0:
                 self.port = server.sockets[0].getsockname()[1]
             self._servers.append(server)
@@ -174,8 +186,7 @@ class SimulatedWeb:
             while True:
                 try:
                     head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                        ConnectionError):
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
                     return
                 lines = head.decode("latin-1").split("\r\n")
                 method, _, rest = lines[0].partition(" ")
@@ -196,8 +207,7 @@ class SimulatedWeb:
             with contextlib.suppress(Exception):
                 writer.close()
 
-    async def _respond(self, host: str, method: str, path: str,
-                       writer: asyncio.StreamWriter) -> bool:
+    async def _respond(self, host: str, method: str, path: str, writer: asyncio.StreamWriter) -> bool:
         self.in_flight[host] += 1
         self.peak[host] = max(self.peak[host], self.in_flight[host])
         try:
@@ -211,8 +221,7 @@ class SimulatedWeb:
         finally:
             self.in_flight[host] -= 1
 
-    async def _behave(self, host: str, method: str, path: str,
-                      writer: asyncio.StreamWriter) -> bool:
+    async def _behave(self, host: str, method: str, path: str, writer: asyncio.StreamWriter) -> bool:
         parts = path.strip("/").split("/")
         kind = parts[0]
         ident = parts[-1]
@@ -227,19 +236,18 @@ class SimulatedWeb:
             if remaining <= 0:
                 return await send(writer, method, 200, "OK")
             code = 301 if remaining % 2 else 302
-            return await send(writer, method, code, "Moved",
-                              {"Location": f"/chain/{remaining - 1}/{ident}"})
+            return await send(writer, method, code, "Moved", {"Location": f"/chain/{remaining - 1}/{ident}"})
         if kind == "moved":
-            return await send(writer, method, 301, "Moved Permanently",
-                              {"Location": f"/ok/moved-{ident}"})
+            return await send(writer, method, 301, "Moved Permanently", {"Location": f"/ok/moved-{ident}"})
         if kind == "loop":
             return await send(writer, method, 302, "Found", {"Location": f"/loop-b/{ident}"})
         if kind == "loop-b":
             return await send(writer, method, 302, "Found", {"Location": f"/loop/{ident}"})
         if kind == "retry-after":
             if first:
-                return await send(writer, method, 429, "Too Many Requests",
-                                  {"Retry-After": str(self.retry_after)})
+                return await send(
+                    writer, method, 429, "Too Many Requests", {"Retry-After": str(self.retry_after)}
+                )
             return await send(writer, method, 200, "OK")
         if kind == "flaky":
             return await send(writer, method, 503 if first else 200, "Flaky")
@@ -259,15 +267,21 @@ class SimulatedWeb:
             await asyncio.sleep(3600)
             return False
         if kind == "bot":
-            return await send(writer, method, 403, "Forbidden",
-                              {"Server": "cloudflare", "CF-RAY": "8a1b2c3d4e5f-AMS",
-                               "cf-mitigated": "challenge"},
-                              body=b"<title>Just a moment...</title>")
+            return await send(
+                writer,
+                method,
+                403,
+                "Forbidden",
+                {"Server": "cloudflare", "CF-RAY": "8a1b2c3d4e5f-AMS", "cf-mitigated": "challenge"},
+                body=b"<title>Just a moment...</title>",
+            )
         if kind == "endless":
             if method == "HEAD":
                 return await send(writer, method, 405, "No HEAD")
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-                         b"Content-Length: 1000000000000\r\n\r\n")
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                b"Content-Length: 1000000000000\r\n\r\n"
+            )
             chunk = b"x" * 65536
             try:
                 for _ in range(100_000):
@@ -280,11 +294,16 @@ class SimulatedWeb:
         return await send(writer, method, 404, "Not Found")
 
 
-async def send(writer: asyncio.StreamWriter, method: str, status: int, reason: str,
-               headers: dict[str, str] | None = None, body: bytes | None = None) -> bool:
+async def send(
+    writer: asyncio.StreamWriter,
+    method: str,
+    status: int,
+    reason: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> bool:
     body = body if body is not None else f"{status} {reason}\n".encode()
-    lines = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {len(body)}",
-             "Content-Type: text/html"]
+    lines = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {len(body)}", "Content-Type: text/html"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     payload = ("\r\n".join(lines) + "\r\n\r\n").encode()
     if method != "HEAD":
@@ -310,8 +329,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     args = parser.parse_args(list(argv) if argv is not None else None)
     web = SimulatedWeb(host_addresses(args.hosts), port=args.port)
     web.start()
-    print(f"serving {args.hosts} hosts on port {web.port}: {web.url(web.addresses[0], '/ok/1')}",
-          flush=True)
+    print(f"serving {args.hosts} hosts on port {web.port}: {web.url(web.addresses[0], '/ok/1')}", flush=True)
     try:
         while True:
             time.sleep(3600)

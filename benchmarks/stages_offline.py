@@ -69,8 +69,9 @@ gc.freeze()  # as the console script does before exiting
 
 def one_run(path: Path) -> dict[str, Any]:
     started = time.perf_counter()
-    output = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
-                            check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True
+    ).stdout
     total = time.perf_counter() - started
     data = json.loads(output)
     stages: dict[str, float] = {}
@@ -98,8 +99,10 @@ def main() -> int:
         share = statistics.median(run["stages"][name] / run["total"] for run in runs)
         print(f"  {name:<24} {share:6.1%}")
     print("  rules taking the most:")
-    shares = {name: statistics.median(run["rules"][name] / run["total"] for run in runs)
-              for name in runs[0]["rules"]}
+    shares = {
+        name: statistics.median(run["rules"][name] / run["total"] for run in runs)
+        for name in runs[0]["rules"]
+    }
     for name, share in sorted(shares.items(), key=lambda item: -item[1])[:6]:
         print(f"    {name:<22} {share:6.1%}")
     spread = max(totals) / min(totals)

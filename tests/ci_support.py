@@ -15,10 +15,25 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REGISTERED = frozenset({
-    "error", "warning", "notice", "debug", "add-mask", "set-output", "set-env", "add-path",
-    "save-state", "group", "endgroup", "echo", "add-matcher", "remove-matcher", "stop-commands",
-})
+REGISTERED = frozenset(
+    {
+        "error",
+        "warning",
+        "notice",
+        "debug",
+        "add-mask",
+        "set-output",
+        "set-env",
+        "add-path",
+        "save-state",
+        "group",
+        "endgroup",
+        "echo",
+        "add-matcher",
+        "remove-matcher",
+        "stop-commands",
+    }
+)
 LINES_RE = re.compile(r"\r\n|\r|\n")  # .NET's ReadLine splits on all three
 
 
@@ -113,16 +128,25 @@ def annotations_of(output: str) -> list[Command]:
 # -- git ------------------------------------------------------------------------
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent-listlint-test-home",
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "HOME": "/nonexistent-listlint-test-home",
     "GIT_CONFIG_GLOBAL": "/dev/null",
 }
 
 
 def git(cwd: Path, *arguments: str) -> str:
-    done = subprocess.run(["git", *arguments], cwd=cwd, env={**os.environ, **GIT_ENV},
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", *arguments],
+        cwd=cwd,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout.strip()
 
 

@@ -155,10 +155,19 @@ class FakeArxiv:
         head = dict(query=escape(f"id_list={','.join(ids)}"), start=start)
         for arxiv_id in ids:
             if not ID_RE.match(arxiv_id) or arxiv_id in self.rejected:
-                return self.error_status, (FEED_HEAD.format(per_page=1, total=1, **head)
-                             + ERROR_ENTRY.format(bad=escape(arxiv_id)) + "</feed>\n")
-        found = [self.records[ID_RE.match(i).group(1)] for i in ids  # type: ignore[union-attr]
-                 if ID_RE.match(i).group(1) in self.records]  # type: ignore[union-attr]
+                return self.error_status, (
+                    FEED_HEAD.format(per_page=1, total=1, **head)
+                    + ERROR_ENTRY.format(bad=escape(arxiv_id))
+                    + "</feed>\n"
+                )
+        found = [
+            self.records[ID_RE.match(i).group(1)]
+            for i in ids  # type: ignore[union-attr]
+            if ID_RE.match(i).group(1) in self.records
+        ]  # type: ignore[union-attr]
         page = found[start : start + per_page]
-        return 200, (FEED_HEAD.format(per_page=per_page, total=len(found), **head)
-                     + "".join(record.entry() for record in page) + "</feed>\n")
+        return 200, (
+            FEED_HEAD.format(per_page=per_page, total=len(found), **head)
+            + "".join(record.entry() for record in page)
+            + "</feed>\n"
+        )

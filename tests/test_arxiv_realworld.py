@@ -27,16 +27,18 @@ from listlint.source import Source
 RENAMED = {
     "2402.01869": "InferCept: Efficient Intercept Support for Augmented Large Language Model Inference",
     "2403.19708": "Cost-Efficient Large Language Model Serving for Multi-turn Conversations with "
-                  "CachedAttention",
+    "CachedAttention",
     "2404.02015": "MuxServe: Flexible Spatial-Temporal Multiplexing for Multiple LLM Serving",
     "2406.01566": "Helix: Serving Large Language Models over Heterogeneous GPUs and Network via Max-Flow",
     "2312.06902": "Perseus: Reducing Energy Bloat in Large Model Training",
 }
-SWAP = ("2308.16369", "2401.09670")            # SARATHI <-> DistServe
-GHOST = ("2401.11240", "2401.11249")           # CaraServe's ID, one digit off
-WITHDRAWN = "2404.16283"                       # Andes
-TYPO = ("Punica](https://arxiv.org/abs/2310.18547): Multi-Tenant LoRA Serving",
-        "Punica](https://arxiv.org/abs/2310.18547): Multi-Tenant LoRA Servng")
+SWAP = ("2308.16369", "2401.09670")  # SARATHI <-> DistServe
+GHOST = ("2401.11240", "2401.11249")  # CaraServe's ID, one digit off
+WITHDRAWN = "2404.16283"  # Andes
+TYPO = (
+    "Punica](https://arxiv.org/abs/2310.18547): Multi-Tenant LoRA Serving",
+    "Punica](https://arxiv.org/abs/2310.18547): Multi-Tenant LoRA Servng",
+)
 
 
 def records_for(text: str) -> dict[str, FakeRecord]:
@@ -53,8 +55,11 @@ def records_for(text: str) -> dict[str, FakeRecord]:
             if link is not entry.primary_link or (not stated.composed and short):
                 title = f"{stated.name}: Efficient Systems for Large Models"
             records[parsed.id] = FakeRecord(
-                parsed.id, RENAMED.get(parsed.id, title), versions=parsed.version or 1,
-                published=f"20{parsed.id[:2]}-{parsed.id[2:4]}-15T12:00:00Z")
+                parsed.id,
+                RENAMED.get(parsed.id, title),
+                versions=parsed.version or 1,
+                published=f"20{parsed.id[:2]}-{parsed.id[2:4]}-15T12:00:00Z",
+            )
     return records
 
 
@@ -81,8 +86,7 @@ def test_planted_defects_in_the_seed_list(corpora: Path, tmp_path: Path) -> None
     path.write_text(planted, encoding="utf-8")
 
     with FakeArxiv(records=records) as api:
-        settings = Settings().with_values(arxiv_api_url=api.url, arxiv_delay=0.0, cache=False,
-                                          select=["LL7"])
+        settings = Settings().with_values(arxiv_api_url=api.url, arxiv_delay=0.0, cache=False, select=["LL7"])
         result = lint_paths([str(path)], settings, RunOptions(online=True))
     found = {(d.line, d.name) for d in result.diagnostics}
 
@@ -97,26 +101,36 @@ def test_planted_defects_in_the_seed_list(corpora: Path, tmp_path: Path) -> None
     serious = {f for f in found if f[1] in ("arxiv-title-mismatch", "arxiv-not-found", "arxiv-withdrawn")}
     assert serious == {f for f in expected if f[1] != "arxiv-title-typo"}
     # The renamed papers are at most title differences (info), never mismatches.
-    renamed_lines = {number for number, line in enumerate(planted.splitlines(), 1)
-                     if any(arxiv_id in line for arxiv_id in RENAMED)}
+    renamed_lines = {
+        number
+        for number, line in enumerate(planted.splitlines(), 1)
+        if any(arxiv_id in line for arxiv_id in RENAMED)
+    }
     others = found - expected
     assert others <= {(line, "arxiv-title-typo") for line in renamed_lines}, sorted(others)
     # 100 and some IDs: one request (batches of 200).
-    ids = len({parse_arxiv(link.url).id for link in parse_document(  # type: ignore[union-attr]
-        Source(path="x", text=planted)).links if parse_arxiv(link.url)})
+    ids = len(
+        {
+            parse_arxiv(link.url).id
+            for link in parse_document(  # type: ignore[union-attr]
+                Source(path="x", text=planted)
+            ).links
+            if parse_arxiv(link.url)
+        }
+    )
     assert len(api.requests) == -(-ids // 200) == 1
 
 
 @pytest.mark.parametrize("name", ["llmsys-paperlist.md", "awesome-llm.md"])
-def test_a_faithful_api_finds_nothing_wrong_in_real_lists(corpora: Path, tmp_path: Path,
-                                                          name: str) -> None:
+def test_a_faithful_api_finds_nothing_wrong_in_real_lists(corpora: Path, tmp_path: Path, name: str) -> None:
     text = (corpora / name).read_text(encoding="utf-8")
     records = records_for(text)
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with FakeArxiv(records=records) as api:
-        settings = Settings().with_values(arxiv_api_url=api.url, arxiv_delay=0.0, cache=False,
-                                          select=["LL701", "LL702", "LL704", "LL707"])
+        settings = Settings().with_values(
+            arxiv_api_url=api.url, arxiv_delay=0.0, cache=False, select=["LL701", "LL702", "LL704", "LL707"]
+        )
         result = lint_paths([str(path)], settings, RunOptions(online=True))
     # One real defect: llmsys-paperlist links eLLM to the ID of the entry above it.
     copied = "[eLLM](https://arxiv.org/abs/2506.14851)"

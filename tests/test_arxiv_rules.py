@@ -17,28 +17,65 @@ from listlint.diagnostics import Diagnostic
 from listlint.pipeline import RunOptions, lint_paths, lint_text
 
 DOCS = Path(__file__).resolve().parent.parent / "rules"
-ARXIV_RULES = ("arxiv-not-found", "arxiv-title-mismatch", "arxiv-title-typo", "arxiv-withdrawn",
-               "arxiv-pinned-version", "venue-year-mismatch", "arxiv-unchecked",
-               "arxiv-name-not-in-title")
+ARXIV_RULES = (
+    "arxiv-not-found",
+    "arxiv-title-mismatch",
+    "arxiv-title-typo",
+    "arxiv-withdrawn",
+    "arxiv-pinned-version",
+    "venue-year-mismatch",
+    "arxiv-unchecked",
+    "arxiv-name-not-in-title",
+)
 
-NANOFLOW = FakeRecord("2408.12757", "NanoFlow: Towards Optimal Large Language Model Serving Throughput",
-                      versions=3, published="2024-08-22T17:12:51Z")
-DISTSERVE = FakeRecord("2401.09670", "DistServe: Disaggregating Prefill and Decoding for "
-                       "Goodput-optimized Large Language Model Serving", versions=3,
-                       published="2024-01-18T07:38:25Z")
-HELIX = FakeRecord("2406.01566", "Helix: Distributed Serving of Large Language Models via Max-Flow "
-                   "on Heterogeneous GPUs", published="2024-06-03T17:32:52Z")
-FLEXGEN = FakeRecord("2303.06865", "FlexGen: High-Throughput Generative Inference of Large Language "
-                     "Models with a Single GPU", versions=2, published="2023-03-13T05:19:28Z")
-PERSEUS = FakeRecord("2312.06902", "Perseus: Reducing Energy Bloat in Large Model Training", versions=3,
-                     published="2023-12-12T01:59:37Z")
-ALPA = FakeRecord("2201.12023", "Alpa: Automating Inter- and Intra-Operator Parallelism for "
-                  "Distributed Deep Learning", versions=3, published="2022-01-28T10:13:35Z")
-ALPASERVE = FakeRecord("2302.11665", "AlpaServe: Statistical Multiplexing with Model Parallelism for "
-                       "Deep Learning Serving", versions=2, published="2023-02-22T10:04:17Z")
-WITHDRAWN = FakeRecord("2402.00001", "A Result That Did Not Hold", versions=2,
-                       published="2024-02-01T00:00:00Z",
-                       comment="This paper has been withdrawn by the authors due to an error in Lemma 2")
+NANOFLOW = FakeRecord(
+    "2408.12757",
+    "NanoFlow: Towards Optimal Large Language Model Serving Throughput",
+    versions=3,
+    published="2024-08-22T17:12:51Z",
+)
+DISTSERVE = FakeRecord(
+    "2401.09670",
+    "DistServe: Disaggregating Prefill and Decoding for Goodput-optimized Large Language Model Serving",
+    versions=3,
+    published="2024-01-18T07:38:25Z",
+)
+HELIX = FakeRecord(
+    "2406.01566",
+    "Helix: Distributed Serving of Large Language Models via Max-Flow on Heterogeneous GPUs",
+    published="2024-06-03T17:32:52Z",
+)
+FLEXGEN = FakeRecord(
+    "2303.06865",
+    "FlexGen: High-Throughput Generative Inference of Large Language Models with a Single GPU",
+    versions=2,
+    published="2023-03-13T05:19:28Z",
+)
+PERSEUS = FakeRecord(
+    "2312.06902",
+    "Perseus: Reducing Energy Bloat in Large Model Training",
+    versions=3,
+    published="2023-12-12T01:59:37Z",
+)
+ALPA = FakeRecord(
+    "2201.12023",
+    "Alpa: Automating Inter- and Intra-Operator Parallelism for Distributed Deep Learning",
+    versions=3,
+    published="2022-01-28T10:13:35Z",
+)
+ALPASERVE = FakeRecord(
+    "2302.11665",
+    "AlpaServe: Statistical Multiplexing with Model Parallelism for Deep Learning Serving",
+    versions=2,
+    published="2023-02-22T10:04:17Z",
+)
+WITHDRAWN = FakeRecord(
+    "2402.00001",
+    "A Result That Did Not Hold",
+    versions=2,
+    published="2024-02-01T00:00:00Z",
+    comment="This paper has been withdrawn by the authors due to an error in Lemma 2",
+)
 RECORDS = (NANOFLOW, DISTSERVE, HELIX, FLEXGEN, PERSEUS, ALPA, ALPASERVE, WITHDRAWN)
 
 
@@ -91,8 +128,12 @@ def test_not_found_malformed_and_missing_version(api: FakeArxiv) -> None:
         "- [Listing](https://arxiv.org/list/cs.DC/recent): Not a paper link\n"
     )
     result = check(text, api)
-    assert found(result) == [(1, "arxiv-not-found"), (2, "arxiv-not-found"), (3, "arxiv-not-found"),
-                             (4, "arxiv-not-found")]
+    assert found(result) == [
+        (1, "arxiv-not-found"),
+        (2, "arxiv-not-found"),
+        (3, "arxiv-not-found"),
+        (4, "arxiv-not-found"),
+    ]
     assert "2401.123456 is not a valid arXiv ID" in result[3].message
     assert "arXiv has no paper 2401.99999" in result[0].message
     assert "not a valid arXiv ID" in result[1].message
@@ -109,8 +150,7 @@ def test_title_mismatch_typo_and_shortened(api: FakeArxiv) -> None:
         "- [Helix](https://arxiv.org/abs/2406.01566): Distributed Serving of Large Language Models\n"
     )
     result = check(text, api)
-    assert found(result) == [(1, "arxiv-title-mismatch"), (2, "arxiv-title-typo"),
-                             (3, "arxiv-title-typo")]
+    assert found(result) == [(1, "arxiv-title-mismatch"), (2, "arxiv-title-typo"), (3, "arxiv-title-typo")]
     assert result[0].severity == "error" and "Helix: Distributed Serving" in result[0].message
     assert result[0].column == 4  # the link text
     assert "differs slightly" in result[1].message
@@ -133,9 +173,9 @@ def test_swapped_ids_are_both_mismatches_naming_each_other(api: FakeArxiv) -> No
 
 def test_short_names(api: FakeArxiv) -> None:
     text = (
-        "- [Alpa](https://arxiv.org/abs/2201.12023)\n"       # in the title: fine
+        "- [Alpa](https://arxiv.org/abs/2201.12023)\n"  # in the title: fine
         "- [AlpaServe](https://arxiv.org/abs/2406.01566)\n"  # not in it, no other paper's name
-        "- [FlexGenn](https://arxiv.org/abs/2303.06865)\n"   # nearly in it: a typo
+        "- [FlexGenn](https://arxiv.org/abs/2303.06865)\n"  # nearly in it: a typo
     )
     result = check(text, api)
     assert found(result) == [(2, "arxiv-name-not-in-title"), (3, "arxiv-title-typo")]
@@ -143,8 +183,7 @@ def test_short_names(api: FakeArxiv) -> None:
 
 
 def test_a_short_name_of_another_listed_paper_is_a_mismatch(api: FakeArxiv) -> None:
-    text = ("- [Alpa](https://arxiv.org/abs/2302.11665)\n"
-            "- [AlpaServe](https://arxiv.org/abs/2201.12023)\n")
+    text = "- [Alpa](https://arxiv.org/abs/2302.11665)\n- [AlpaServe](https://arxiv.org/abs/2201.12023)\n"
     assert found(check(text, api)) == [(1, "arxiv-title-mismatch"), (2, "arxiv-title-mismatch")]
 
 
@@ -157,10 +196,13 @@ def test_withdrawn_is_a_warning_and_nothing_else(api: FakeArxiv) -> None:
 
 def test_pinned_version_is_fixed_to_the_unversioned_url(api: FakeArxiv, tmp_path: Path) -> None:
     path = tmp_path / "README.md"
-    path.write_text("- [Perseus](https://arxiv.org/pdf/2312.06902v1.pdf): Reducing Energy Bloat in "
-                    "Large Model Training\n"
-                    "- [Helix](https://arxiv.org/abs/2406.01566v1): Distributed Serving of Large "
-                    "Language Models via Max-Flow on Heterogeneous GPUs\n", encoding="utf-8")
+    path.write_text(
+        "- [Perseus](https://arxiv.org/pdf/2312.06902v1.pdf): Reducing Energy Bloat in "
+        "Large Model Training\n"
+        "- [Helix](https://arxiv.org/abs/2406.01566v1): Distributed Serving of Large "
+        "Language Models via Max-Flow on Heterogeneous GPUs\n",
+        encoding="utf-8",
+    )
     result = lint_paths([str(path)], settings_for(api), RunOptions(online=True, fix=True))
     file = result.files[0]
     assert [(d.line, d.name) for d in file.fixed] == [(1, "arxiv-pinned-version")]
@@ -170,19 +212,24 @@ def test_pinned_version_is_fixed_to_the_unversioned_url(api: FakeArxiv, tmp_path
     assert "2406.01566v1" in file.fixed_text  # v1 is Helix's latest: nothing to say
 
 
-@pytest.mark.parametrize(("venue", "published", "reported"), [
-    ("OSDI' 22", "2024-08-22T17:12:51Z", True),
-    ("OSDI' 24", "2024-08-22T17:12:51Z", False),
-    ("NeurIPS 2023", "2024-01-20T10:00:00Z", False),   # within the 60 days' tolerance
-    ("NeurIPS 2023", "2024-03-05T10:00:00Z", True),
-    ("ICML'23", "2024-03-05T10:00:00Z", True),
-    ("NAIC' 22", "2024-03-05T10:00:00Z", True),       # a venue the vocabulary does not know
-    ("Stanford & UCB", "2024-03-05T10:00:00Z", False),
-])
+@pytest.mark.parametrize(
+    ("venue", "published", "reported"),
+    [
+        ("OSDI' 22", "2024-08-22T17:12:51Z", True),
+        ("OSDI' 24", "2024-08-22T17:12:51Z", False),
+        ("NeurIPS 2023", "2024-01-20T10:00:00Z", False),  # within the 60 days' tolerance
+        ("NeurIPS 2023", "2024-03-05T10:00:00Z", True),
+        ("ICML'23", "2024-03-05T10:00:00Z", True),
+        ("NAIC' 22", "2024-03-05T10:00:00Z", True),  # a venue the vocabulary does not know
+        ("Stanford & UCB", "2024-03-05T10:00:00Z", False),
+    ],
+)
 def test_venue_year(venue: str, published: str, reported: bool) -> None:
     record = FakeRecord("2408.12757", NANOFLOW.title, published=published)
-    text = (f"- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal Large Language Model "
-            f"Serving Throughput | {venue}\n")
+    text = (
+        f"- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal Large Language Model "
+        f"Serving Throughput | {venue}\n"
+    )
     with FakeArxiv.of(record) as fake:
         result = check(text, fake)
     assert found(result) == ([(1, "venue-year-mismatch")] if reported else [])
@@ -191,8 +238,10 @@ def test_venue_year(venue: str, published: str, reported: bool) -> None:
 
 
 def test_venue_year_tolerance_is_an_option(api: FakeArxiv) -> None:
-    text = ("- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal Large Language Model "
-            "Serving Throughput | OSDI' 23\n")
+    text = (
+        "- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal Large Language Model "
+        "Serving Throughput | OSDI' 23\n"
+    )
     assert found(check(text, api)) == [(1, "venue-year-mismatch")]
     relaxed = {"rules": {"venue-year-mismatch": {"tolerance-days": 400}}}
     assert found(check(text, api, **relaxed)) == []
@@ -206,8 +255,9 @@ def many_ids(count: int) -> list[FakeRecord]:
 
 
 def entries_for(records: list[FakeRecord]) -> str:
-    return "".join(f"- [Paper Number {i}](https://arxiv.org/abs/{r.id}): On Things\n"
-                   for i, r in enumerate(records))
+    return "".join(
+        f"- [Paper Number {i}](https://arxiv.org/abs/{r.id}): On Things\n" for i, r in enumerate(records)
+    )
 
 
 def test_600_links_cost_3_requests() -> None:
@@ -222,8 +272,10 @@ def test_600_links_cost_3_requests() -> None:
 def test_ids_of_every_file_go_into_one_request(api: FakeArxiv, tmp_path: Path) -> None:
     first, second = tmp_path / "a.md", tmp_path / "b.md"
     first.write_text("- [Alpa](https://arxiv.org/abs/2201.12023)\n", encoding="utf-8")
-    second.write_text("- [AlpaServe](https://arxiv.org/abs/2302.11665)\n"
-                      "- [Alpa](https://arxiv.org/abs/2201.12023)\n", encoding="utf-8")
+    second.write_text(
+        "- [AlpaServe](https://arxiv.org/abs/2302.11665)\n- [Alpa](https://arxiv.org/abs/2201.12023)\n",
+        encoding="utf-8",
+    )
     result = lint_paths([str(first), str(second)], settings_for(api), RunOptions(online=True))
     assert result.diagnostics == []
     assert [ids for _, ids in api.requests] == [["2201.12023", "2302.11665"]]
@@ -255,8 +307,10 @@ def test_retry_after_is_honoured(api: FakeArxiv) -> None:
 
 def test_an_api_that_keeps_failing_is_one_warning(api: FakeArxiv) -> None:
     api.failures = [503] * 10
-    text = ("- [Alpa](https://arxiv.org/abs/2201.12023)\n"
-            "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n")
+    text = (
+        "- [Alpa](https://arxiv.org/abs/2201.12023)\n"
+        "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n"
+    )
     result = check(text, api, arxiv_retries=2)
     assert found(result) == [(1, "arxiv-unchecked")]
     assert result[0].severity == "warning"
@@ -276,12 +330,15 @@ def test_an_unreachable_api_is_one_warning_over_every_file(tmp_path: Path) -> No
     paths = []
     for name in ("a.md", "b.md"):
         path = tmp_path / name
-        path.write_text("- [Alpa](https://arxiv.org/abs/2201.12023)\n"
-                        "- [FlexGen](https://arxiv.org/abs/2303.06865)\n", encoding="utf-8")
+        path.write_text(
+            "- [Alpa](https://arxiv.org/abs/2201.12023)\n- [FlexGen](https://arxiv.org/abs/2303.06865)\n",
+            encoding="utf-8",
+        )
         paths.append(str(path))
     result = lint_paths(paths, settings_for(closed_port_url(), arxiv_retries=1), RunOptions(online=True))
     assert [(Path(d.path).name, d.line, d.name) for d in result.diagnostics] == [
-        ("a.md", 1, "arxiv-unchecked")]
+        ("a.md", 1, "arxiv-unchecked")
+    ]
     assert "not checked for 4 entries in 2 files" in result.diagnostics[0].message
     assert any("arXiv metadata not checked" in note for note in result.services.stats["notes"])
 
@@ -296,9 +353,11 @@ def test_a_400_for_one_id_costs_that_id_only(api: FakeArxiv) -> None:
     # The API may reject an ID that looks well-formed (0808.05394 has a 5-digit
     # number before 2015); the rest of the batch is still checked.
     api.rejected = {"2303.06865"}
-    text = ("- [Alpa](https://arxiv.org/abs/2201.12023)\n"
-            "- [FlexGen](https://arxiv.org/abs/2303.06865)\n"
-            "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n")
+    text = (
+        "- [Alpa](https://arxiv.org/abs/2201.12023)\n"
+        "- [FlexGen](https://arxiv.org/abs/2303.06865)\n"
+        "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n"
+    )
     result = check(text, api)
     assert found(result) == [(2, "arxiv-not-found"), (3, "arxiv-not-found")]
     assert "not a valid arXiv ID" in result[0].message
@@ -309,17 +368,21 @@ def test_an_error_entry_with_status_200_costs_that_id_only(api: FakeArxiv) -> No
     # The arxiv package drops the error entry (it has no <published>); the feed
     # announced one entry more than it parsed, so the batch is split to find it.
     api.rejected, api.error_status = {"2303.06865"}, 200
-    text = ("- [Alpa](https://arxiv.org/abs/2201.12023)\n"
-            "- [FlexGen](https://arxiv.org/abs/2303.06865)\n"
-            "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n")
+    text = (
+        "- [Alpa](https://arxiv.org/abs/2201.12023)\n"
+        "- [FlexGen](https://arxiv.org/abs/2303.06865)\n"
+        "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n"
+    )
     result = check(text, api)
     assert found(result) == [(2, "arxiv-not-found"), (3, "arxiv-not-found")]
     assert len(api.requests) <= 5
 
 
 def test_the_cache_makes_a_second_run_free(api: FakeArxiv, tmp_path: Path) -> None:
-    text = ("- [Alpa](https://arxiv.org/abs/2201.12023)\n"
-            "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n")
+    text = (
+        "- [Alpa](https://arxiv.org/abs/2201.12023)\n"
+        "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n"
+    )
     cached = {"cache": True, "cache_dir": str(tmp_path / "cache")}
     first = check(text, api, **cached)
     assert len(api.requests) == 1
@@ -328,8 +391,9 @@ def test_the_cache_makes_a_second_run_free(api: FakeArxiv, tmp_path: Path) -> No
     assert found(first) == found(second) == [(2, "arxiv-not-found")]
 
 
-def test_the_environment_variable_overrides_the_config(api: FakeArxiv,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_variable_overrides_the_config(
+    api: FakeArxiv, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LISTLINT_ARXIV_API_URL", api.url)
     text = "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n"
     assert found(check(text, closed_port_url())) == [(1, "arxiv-not-found")]
@@ -338,8 +402,11 @@ def test_the_environment_variable_overrides_the_config(api: FakeArxiv,
 
 def test_only_changed_lines_are_queried(api: FakeArxiv, tmp_path: Path) -> None:
     path = tmp_path / "README.md"
-    path.write_text("- [Alpa](https://arxiv.org/abs/2201.12023)\n"
-                    "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n", encoding="utf-8")
+    path.write_text(
+        "- [Alpa](https://arxiv.org/abs/2201.12023)\n"
+        "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n",
+        encoding="utf-8",
+    )
     options = RunOptions(online=True, changed_lines={str(path): frozenset({1})})
     assert lint_paths([str(path)], settings_for(api), options).diagnostics == []
     assert api.ids_asked == ["2201.12023"]
@@ -392,8 +459,9 @@ def test_doc_examples_hold_online(api: FakeArxiv, name: str) -> None:
 fetched_at: dict[str, float] = {}
 
 
-def crawled_with_link_rules(text: str, api_url: str, monkeypatch: pytest.MonkeyPatch,
-                            **values: Any) -> tuple[list[str], list[Diagnostic]]:
+def crawled_with_link_rules(
+    text: str, api_url: str, monkeypatch: pytest.MonkeyPatch, **values: Any
+) -> tuple[list[str], list[Diagnostic]]:
     """Lint with the LL6 link rules too, their engine on a mock transport; the URLs it fetched."""
     import httpx
 
@@ -406,12 +474,14 @@ def crawled_with_link_rules(text: str, api_url: str, monkeypatch: pytest.MonkeyP
     def answer(request: httpx.Request) -> httpx.Response:
         fetched.append(str(request.url))
         fetched_at[str(request.url)] = time.monotonic()
-        return httpx.Response(200, headers={"Content-Type": "text/html"},
-                              stream=httpx.ByteStream(b"<html>ok</html>"))
+        return httpx.Response(
+            200, headers={"Content-Type": "text/html"}, stream=httpx.ByteStream(b"<html>ok</html>")
+        )
 
     def make_engine(services: Any) -> LinkEngine:
-        return LinkEngine(EnginePolicy.from_settings(services.settings),
-                          transport=httpx.MockTransport(answer))
+        return LinkEngine(
+            EnginePolicy.from_settings(services.settings), transport=httpx.MockTransport(answer)
+        )
 
     monkeypatch.setattr(link_checks, "make_engine", make_engine)
     result = check(text, api_url, select=["LL6", "LL7"], **values)
@@ -419,18 +489,20 @@ def crawled_with_link_rules(text: str, api_url: str, monkeypatch: pytest.MonkeyP
     return fetched, [d for d in result if d.code.startswith("LL7")]
 
 
-def test_links_the_api_confirmed_are_not_crawled(api: FakeArxiv,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_links_the_api_confirmed_are_not_crawled(api: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> None:
     text = (
         "- [Alpa](https://arxiv.org/abs/2201.12023)\n"
         "- [AlpaServe](https://arxiv.org/pdf/2302.11665v2)\n"
-        "- [FlexGen](https://arxiv.org/html/2303.06865)\n"        # an /html/ view may not exist
+        "- [FlexGen](https://arxiv.org/html/2303.06865)\n"  # an /html/ view may not exist
         "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n"
         "- [Site](https://example.org/)\n"
     )
     fetched, result = crawled_with_link_rules(text, api.url, monkeypatch)
     assert {url.split("//")[1].split("/", 1)[1] for url in fetched} >= {
-        "html/2303.06865", "abs/2401.99999", ""}
+        "html/2303.06865",
+        "abs/2401.99999",
+        "",
+    }
     assert not any("2201.12023" in url or "2302.11665" in url for url in fetched)
     assert found(result) == [(4, "arxiv-not-found")]
 
@@ -442,12 +514,10 @@ def test_without_the_api_arxiv_links_are_crawled(monkeypatch: pytest.MonkeyPatch
     assert found(result) == [(1, "arxiv-unchecked")]
 
 
-def test_a_slow_arxiv_api_holds_up_only_arxiv_links(api: FakeArxiv,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_slow_arxiv_api_holds_up_only_arxiv_links(api: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> None:
     api.latency = 0.8
-    text = ("- [Alpa](https://arxiv.org/abs/2201.12023)\n"
-            "- [Site](https://example.org/)\n")
+    text = "- [Alpa](https://arxiv.org/abs/2201.12023)\n- [Site](https://example.org/)\n"
     fetched, _ = crawled_with_link_rules(text, api.url, monkeypatch)
-    (asked, _), = api.requests
+    ((asked, _),) = api.requests
     assert fetched == ["https://example.org/"]
     assert fetched_at["https://example.org/"] < asked + api.latency / 2

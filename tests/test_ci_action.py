@@ -56,8 +56,9 @@ def evaluate(expression: str, inputs: dict[str, str], runner_temp: Path) -> str:
     raise AssertionError(f"unexpected expression in action.yml: {expression}")
 
 
-def run_lint_step(workspace: Path, tmp: Path, env: dict[str, str],
-                  **overrides: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
+def run_lint_step(
+    workspace: Path, tmp: Path, env: dict[str, str], **overrides: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
     inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
     inputs.update({key.replace("_", "-"): value for key, value in overrides.items()})
     runner_temp = tmp / "runner-temp"
@@ -66,22 +67,38 @@ def run_lint_step(workspace: Path, tmp: Path, env: dict[str, str],
     python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
     python.chmod(0o755)
     lint = step("lint")
-    step_env = {key: EXPRESSION_RE.sub(lambda m: evaluate(m.group(1), inputs, runner_temp), value)
-                for key, value in lint["env"].items()}
+    step_env = {
+        key: EXPRESSION_RE.sub(lambda m: evaluate(m.group(1), inputs, runner_temp), value)
+        for key, value in lint["env"].items()
+    }
     output, summary = tmp / "github_output", tmp / "step_summary.md"
     output.write_text("", encoding="utf-8")
     summary.write_text("", encoding="utf-8")
     script = tmp / "step.sh"
     script.write_text(lint["run"], encoding="utf-8")
     full_env = {
-        "PATH": os.environ["PATH"], "HOME": str(tmp), "GITHUB_ACTIONS": "true", "CI": "true",
-        "GITHUB_WORKSPACE": str(workspace), "GITHUB_OUTPUT": str(output),
-        "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(runner_temp),
-        "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "owner/list",
-        "GITHUB_SHA": "feedc0de", **env, **step_env,
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp),
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "owner/list",
+        "GITHUB_SHA": "feedc0de",
+        **env,
+        **step_env,
     }
-    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                          cwd=workspace, env=full_env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        cwd=workspace,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return done, read_outputs(output), summary.read_text(encoding="utf-8")
 
 
@@ -107,14 +124,20 @@ def pr_repo(tmp_path: Path) -> tuple[Path, Path]:
     base = commit_file(root, "docs/list.md", BASE, "base")
     commit_file(root, "docs/list.md", BASE + ADDED, "pr")
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": 7, "base": {"sha": base},
-                                                  "head": {"sha": "x"}}}), encoding="utf-8")
+    event.write_text(
+        json.dumps({"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": "x"}}}),
+        encoding="utf-8",
+    )
     return root, event
 
 
 def expected_on_line(root: Path, path: str, line: int) -> list[tuple[str, str, int]]:
-    done = subprocess.run([sys.executable, "-m", "listlint", "check", path,
-                           "--output-format", "json"], cwd=root, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "listlint", "check", path, "--output-format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     found = json.loads(done.stdout)["diagnostics"]
     return sorted((d["code"], d["severity"], d["line"]) for d in found if d["line"] == line)
 
@@ -124,14 +147,20 @@ LEVEL = {"error": "error", "warning": "warning", "notice": "info"}
 
 def test_pull_request_run(pr_repo: tuple[Path, Path], tmp_path: Path) -> None:
     root, event = pr_repo
-    done, outputs, summary = run_lint_step(root, tmp_path, {
-        "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
-        paths="docs/*.md", online="false", sarif="true")
+    done, outputs, summary = run_lint_step(
+        root,
+        tmp_path,
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
+        paths="docs/*.md",
+        online="false",
+        sarif="true",
+    )
     assert done.returncode == 1, done.stderr
     found = annotations_of(done.stdout)
     assert found, done.stdout
-    assert sorted((c.properties["title"].split()[0], LEVEL[c.name], int(c.properties["line"]))
-                  for c in found) == expected_on_line(root, "docs/list.md", 7)
+    assert sorted(
+        (c.properties["title"].split()[0], LEVEL[c.name], int(c.properties["line"])) for c in found
+    ) == expected_on_line(root, "docs/list.md", 7)
     assert all(c.properties["file"] == "docs/list.md" for c in found)
     assert any(c.properties["title"] == "LL201 duplicate-link" and c.name == "error" for c in found)
     # Outputs
@@ -153,9 +182,14 @@ def test_pull_request_run(pr_repo: tuple[Path, Path], tmp_path: Path) -> None:
 def test_push_run_is_an_audit(pr_repo: tuple[Path, Path], tmp_path: Path) -> None:
     root, event = pr_repo
     event.write_text(json.dumps({"before": "0" * 40}), encoding="utf-8")
-    done, outputs, summary = run_lint_step(root, tmp_path, {
-        "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)},
-        paths="docs/list.md", online="false", fail_on="never")
+    done, outputs, summary = run_lint_step(
+        root,
+        tmp_path,
+        {"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)},
+        paths="docs/list.md",
+        online="false",
+        fail_on="never",
+    )
     assert done.returncode == 0
     lines = {int(c.properties["line"]) for c in annotations_of(done.stdout)}
     assert {5, 7} <= lines
@@ -167,39 +201,58 @@ def test_names_and_inputs_cannot_execute(pr_repo: tuple[Path, Path], tmp_path: P
     root, event = pr_repo
     marker = root / "pwned"  # relative `touch pwned` would run in the workspace
     evil_name = "docs/$(touch pwned) `touch pwned`; touch pwned.md"
-    evil_text = BASE + "- [::error::forged %0A::add-mask::x ##[set-output name=a;]b]" \
+    evil_text = (
+        BASE + "- [::error::forged %0A::add-mask::x ##[set-output name=a;]b]"
         "(https://arxiv.org/abs/2408.12757): x | OSDI' 24\n"
+    )
     commit_file(root, evil_name, evil_text, "evil")
-    done, outputs, _ = run_lint_step(root, tmp_path, {
-        "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
-        paths="docs/*.md\n$(touch pwned)*.md", online="false", config="",
-        fail_on="never")
+    done, outputs, _ = run_lint_step(
+        root,
+        tmp_path,
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
+        paths="docs/*.md\n$(touch pwned)*.md",
+        online="false",
+        config="",
+        fail_on="never",
+    )
     assert not marker.exists() and not (root / "pwned.md").exists()
     assert done.returncode == 2  # the second pattern matches nothing
     assert "matches no file" in done.stdout
-    done, outputs, _ = run_lint_step(root, tmp_path, {
-        "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
-        paths="docs/*.md", online="false", fail_on="never")
+    done, outputs, _ = run_lint_step(
+        root,
+        tmp_path,
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
+        paths="docs/*.md",
+        online="false",
+        fail_on="never",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert not marker.exists()
     commands = runner_commands(done.stdout)
     assert {c.name for c in commands} <= {"error", "warning", "notice", "stop-commands"} | {
-        c.name for c in commands if c.name.startswith("listlint-")}
+        c.name for c in commands if c.name.startswith("listlint-")
+    }
     assert any(c.properties.get("file") == evil_name for c in commands)
-    assert not any("forged" in c.data and c.name != "warning" and "file" not in c.properties
-                   for c in commands)
+    assert not any(
+        "forged" in c.data and c.name != "warning" and "file" not in c.properties for c in commands
+    )
 
 
-@pytest.mark.parametrize(("inputs", "message"), [
-    ({"fail_on": "sometimes"}, "input fail-on"),
-    ({"online": "yes"}, "input online"),
-    ({"changed_only": "true"}, "no base commit"),
-])
-def test_bad_inputs_are_one_error(pr_repo: tuple[Path, Path], tmp_path: Path,
-                                  inputs: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"fail_on": "sometimes"}, "input fail-on"),
+        ({"online": "yes"}, "input online"),
+        ({"changed_only": "true"}, "no base commit"),
+    ],
+)
+def test_bad_inputs_are_one_error(
+    pr_repo: tuple[Path, Path], tmp_path: Path, inputs: dict[str, str], message: str
+) -> None:
     root, _ = pr_repo
-    done, _, _ = run_lint_step(root, tmp_path, {"GITHUB_EVENT_NAME": "workflow_dispatch"},
-                               paths="docs/list.md", **inputs)
+    done, _, _ = run_lint_step(
+        root, tmp_path, {"GITHUB_EVENT_NAME": "workflow_dispatch"}, paths="docs/list.md", **inputs
+    )
     assert done.returncode == 2
     errors = [c for c in runner_commands(done.stdout) if c.name == "error"]
     assert len(errors) == 1 and message in errors[0].data
@@ -209,24 +262,33 @@ def test_shallow_checkout_fetches_the_base(pr_repo: tuple[Path, Path], tmp_path:
     root, event = pr_repo
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
-    done, outputs, _ = run_lint_step(clone, tmp_path, {
-        "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
-        paths="docs/list.md", online="false")
+    done, outputs, _ = run_lint_step(
+        clone,
+        tmp_path,
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
+        paths="docs/list.md",
+        online="false",
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "fetching the base commit" in done.stderr
     assert {int(c.properties["line"]) for c in annotations_of(done.stdout)} == {7}
     assert outputs["changed-since"] == json.loads(event.read_text())["pull_request"]["base"]["sha"]
 
 
-def test_shallow_checkout_without_the_base_explains_the_fix(pr_repo: tuple[Path, Path],
-                                                           tmp_path: Path) -> None:
+def test_shallow_checkout_without_the_base_explains_the_fix(
+    pr_repo: tuple[Path, Path], tmp_path: Path
+) -> None:
     root, event = pr_repo
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
     git(clone, "remote", "set-url", "origin", f"file://{tmp_path}/gone")
-    done, _, _ = run_lint_step(clone, tmp_path, {
-        "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
-        paths="docs/list.md", online="false")
+    done, _, _ = run_lint_step(
+        clone,
+        tmp_path,
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
+        paths="docs/list.md",
+        online="false",
+    )
     assert done.returncode == 2
     [error] = [c for c in runner_commands(done.stdout) if c.name == "error"]
     assert "fetch-depth: 0" in error.data and "shallow" in error.data
@@ -234,8 +296,17 @@ def test_shallow_checkout_without_the_base_explains_the_fix(pr_repo: tuple[Path,
 
 def test_action_yml_shape() -> None:
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"paths", "online", "changed-only", "config", "fail-on",
-                                     "github-token", "cache", "sarif", "python-version"}
+    assert set(ACTION["inputs"]) == {
+        "paths",
+        "online",
+        "changed-only",
+        "config",
+        "fail-on",
+        "github-token",
+        "cache",
+        "sarif",
+        "python-version",
+    }
     assert ACTION["inputs"]["online"]["default"] == "true"
     assert ACTION["inputs"]["changed-only"]["default"] == "auto"
     for name, spec in ACTION["outputs"].items():
@@ -251,17 +322,26 @@ def test_action_yml_shape() -> None:
     lint = step("lint")
     assert lint["env"]["GITHUB_TOKEN"] == "${{ inputs.github-token }}"
     assert "GITHUB_TOKEN" not in lint["run"]
-    cache = next(s for s in ACTION["runs"]["steps"]
-                 if s.get("uses", "").startswith("actions/cache"))
+    cache = next(s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith("actions/cache"))
     assert "listlint-cache" in cache["with"]["path"]
 
 
 def test_constraints_pin_every_runtime_dependency() -> None:
-    pins = dict(line.split("==") for line in
-                (PROJECT / "ci" / "constraints.txt").read_text(encoding="utf-8").splitlines()
-                if line and not line.startswith("#"))
-    for requirement in ("markdown-it-py", "httpx", "tenacity", "arxiv", "rich", "rapidfuzz",
-                        "platformdirs", "h2"):
+    pins = dict(
+        line.split("==")
+        for line in (PROJECT / "ci" / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+    for requirement in (
+        "markdown-it-py",
+        "httpx",
+        "tenacity",
+        "arxiv",
+        "rich",
+        "rapidfuzz",
+        "platformdirs",
+        "h2",
+    ):
         assert requirement in pins, requirement
     assert "listlint" not in pins
     assert all(re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", version) for version in pins.values())
@@ -286,13 +366,21 @@ def test_offline_hook_is_fast_and_never_online(tmp_path: Path) -> None:
     (tmp_path / ".listlint.toml").write_text("online = true\n", encoding="utf-8")
     entry = shlex.split(HOOKS[0]["entry"])
     assert entry[0] == "listlint"
-    code = ("import sys, time; start = time.perf_counter(); from listlint.cli import main; "
-            f"rc = main({entry[1:] + ['a.md', 'b.md']!r}); "
-            "print('LOADED', sorted(m for m in ('httpx', 'arxiv', 'rich') if m in sys.modules), "
-            "round(time.perf_counter() - start, 3), rc)")
+    code = (
+        "import sys, time; start = time.perf_counter(); from listlint.cli import main; "
+        f"rc = main({entry[1:] + ['a.md', 'b.md']!r}); "
+        "print('LOADED', sorted(m for m in ('httpx', 'arxiv', 'rich') if m in sys.modules), "
+        "round(time.perf_counter() - start, 3), rc)"
+    )
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "NO_COLOR": "1"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     elapsed = time.perf_counter() - start
     loaded = done.stdout.strip().splitlines()[-1]
     assert loaded.startswith("LOADED [] ") and loaded.endswith(" 1"), done.stdout + done.stderr
@@ -312,7 +400,10 @@ def test_split_and_expand_paths(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x\n", encoding="utf-8")
     assert expand_paths(["docs/**/*.md", "README.md", "docs/a.md"], tmp_path) == [
-        "docs/a.md", "docs/deep/b.md", "README.md"]
+        "docs/a.md",
+        "docs/deep/b.md",
+        "README.md",
+    ]
     assert expand_paths(["missing.md"], tmp_path) == ["missing.md"]  # reported by the linter
 
 

@@ -32,15 +32,12 @@ def repo(tmp_path: Path) -> tuple[Path, str]:
 
 
 def test_parse_hunks() -> None:
-    diff = ("@@ -3,0 +4,2 @@\n+a\n+b\n@@ -9 +11 @@\n-x\n+y\n@@ -20,3 +21,0 @@\n-gone\n"
-            "@@ -30 +30,0 @@\n")
+    diff = "@@ -3,0 +4,2 @@\n+a\n+b\n@@ -9 +11 @@\n-x\n+y\n@@ -20,3 +21,0 @@\n-gone\n@@ -30 +30,0 @@\n"
     assert parse_hunks(diff) == frozenset({4, 5, 11})
 
 
-@pytest.mark.parametrize("spelling", ["docs/list.md", "./docs/list.md", "docs/../docs/list.md",
-                                      "ABSOLUTE"])
-def test_path_spellings(repo: tuple[Path, str], spelling: str,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("spelling", ["docs/list.md", "./docs/list.md", "docs/../docs/list.md", "ABSOLUTE"])
+def test_path_spellings(repo: tuple[Path, str], spelling: str, monkeypatch: pytest.MonkeyPatch) -> None:
     root, base = repo
     monkeypatch.chdir(root)
     path = str(root / "docs" / "list.md") if spelling == "ABSOLUTE" else spelling
@@ -64,12 +61,14 @@ def test_uncommitted_and_untracked(repo: tuple[Path, str], monkeypatch: pytest.M
     (root / "new.md").write_text("# New\n\n- a\n", encoding="utf-8")
     (root / "*.md").write_text("x\n", encoding="utf-8")  # a glob character is only a name
     found = changed_lines(["docs/list.md", "new.md", "*.md"], base)
-    assert found == {"docs/list.md": frozenset({4, 7}), "new.md": frozenset({1, 2, 3, 4}),
-                     "*.md": frozenset({1, 2})}
+    assert found == {
+        "docs/list.md": frozenset({4, 7}),
+        "new.md": frozenset({1, 2, 3, 4}),
+        "*.md": frozenset({1, 2}),
+    }
 
 
-def test_merge_base_ignores_later_base_commits(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_merge_base_ignores_later_base_commits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = init_repo(tmp_path / "r")
     commit_file(root, "list.md", BASE, "base")
     git(root, "checkout", "-q", "-b", "feature")
@@ -82,8 +81,9 @@ def test_merge_base_ignores_later_base_commits(tmp_path: Path,
     assert changed_lines(["list.md"], "main") == {"list.md": frozenset({7})}
 
 
-def test_cli_reports_only_changed_lines(repo: tuple[Path, str], monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_only_changed_lines(
+    repo: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     root, base = repo
     monkeypatch.chdir(root)
     assert main(["check", "docs/list.md", "--output-format", "json"]) == 1
@@ -93,22 +93,23 @@ def test_cli_reports_only_changed_lines(repo: tuple[Path, str], monkeypatch: pyt
     found = json.loads(capsys.readouterr().out)["diagnostics"]
     assert found and {d["line"] for d in found} == {7}
     assert any(d["code"] == "LL201" for d in found)  # found against an old entry
-    assert main(["check", "docs/list.md", "--changed-since", "HEAD",
-                 "--output-format", "json"]) == 0
+    assert main(["check", "docs/list.md", "--changed-since", "HEAD", "--output-format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["diagnostics"] == []
 
 
 @pytest.mark.parametrize("ref", ["no-such-ref", "-rf", "--output=/tmp/x", "0" * 40])
-def test_unknown_ref_is_exit_2(repo: tuple[Path, str], ref: str, monkeypatch: pytest.MonkeyPatch,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_ref_is_exit_2(
+    repo: tuple[Path, str], ref: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(repo[0])
     assert main(["check", "docs/list.md", f"--changed-since={ref}"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--changed-since" in err
 
 
-def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_outside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "list.md").write_text(BASE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
@@ -116,9 +117,12 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert "needs a git repository" in capsys.readouterr().err
 
 
-def test_path_outside_the_repository(repo: tuple[Path, str], tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_path_outside_the_repository(
+    repo: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     root, base = repo
     outside = tmp_path / "elsewhere.md"
     outside.write_text(BASE, encoding="utf-8")
@@ -127,8 +131,12 @@ def test_path_outside_the_repository(repo: tuple[Path, str], tmp_path: Path,
     assert "outside the git repository" in capsys.readouterr().err
 
 
-def test_shallow_clone(repo: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_shallow_clone(
+    repo: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     root, base = repo
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
@@ -145,7 +153,7 @@ def test_shallow_clone(repo: tuple[Path, str], tmp_path: Path, monkeypatch: pyte
     assert "no merge base" in captured.err  # said, not silent
 
 
-FAKE_NETWORK_RULE = '''
+FAKE_NETWORK_RULE = """
 from listlint import Rule, Severity
 
 async def check(document, context):
@@ -154,12 +162,12 @@ async def check(document, context):
 
 RULE = Rule(code="LL699", name="fake-fetch", summary="Records the links it would fetch.",
             severity=Severity.INFO, check=check, needs_network=True)
-'''
+"""
 
 
-def test_network_rules_see_only_changed_links(repo: tuple[Path, str],
-                                              monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_network_rules_see_only_changed_links(
+    repo: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     root, base = repo
     (root / "fake_net.py").write_text(FAKE_NETWORK_RULE, encoding="utf-8")
     (root / ".listlint.toml").write_text('plugins = ["fake_net.py"]\n', encoding="utf-8")
@@ -169,12 +177,10 @@ def test_network_rules_see_only_changed_links(repo: tuple[Path, str],
     assert len(json.loads(capsys.readouterr().out)["diagnostics"]) == 4
     assert main([*args, "--changed-since", base]) == 0
     found = json.loads(capsys.readouterr().out)["diagnostics"]
-    assert [(d["line"], d["message"]) for d in found] == [
-        (7, "fetched https://arxiv.org/abs/2408.12757")]
+    assert [(d["line"], d["message"]) for d in found] == [(7, "fetched https://arxiv.org/abs/2408.12757")]
 
 
-def test_no_git_process_without_the_option(repo: tuple[Path, str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_git_process_without_the_option(repo: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
     root, _ = repo
     monkeypatch.chdir(root)
     monkeypatch.setenv("PATH", os.devnull)  # git unreachable: must not matter

@@ -35,15 +35,34 @@ INJECTIONS = [
 ]
 
 
-def diag(message: str = "m", *, severity: Severity = Severity.ERROR, line: int = 1,
-         end_line: int | None = None, column: int = 3, end_column: int = 9,
-         path: str = "README.md", code: str = "LL201", name: str = "duplicate-link") -> Diagnostic:
-    return Diagnostic(code=code, name=name, severity=severity, message=message, path=path,
-                      line=line, column=column, end_line=end_line or line, end_column=end_column)
+def diag(
+    message: str = "m",
+    *,
+    severity: Severity = Severity.ERROR,
+    line: int = 1,
+    end_line: int | None = None,
+    column: int = 3,
+    end_column: int = 9,
+    path: str = "README.md",
+    code: str = "LL201",
+    name: str = "duplicate-link",
+) -> Diagnostic:
+    return Diagnostic(
+        code=code,
+        name=name,
+        severity=severity,
+        message=message,
+        path=path,
+        line=line,
+        column=column,
+        end_line=end_line or line,
+        end_column=end_column,
+    )
 
 
-def render(diagnostics: list[Diagnostic], monkeypatch: pytest.MonkeyPatch,
-           notes: tuple[str, ...] = ()) -> str:
+def render(
+    diagnostics: list[Diagnostic], monkeypatch: pytest.MonkeyPatch, notes: tuple[str, ...] = ()
+) -> str:
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     stream = io.StringIO()
@@ -63,16 +82,24 @@ def toolkit_escape_property(s: str) -> str:
     return toolkit_escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-@pytest.mark.parametrize("text", ["100% sure", "a\nb", "a\r\nb", "x::y", "a, b: c", "%0A",
-                                  "%25", "Ünïcode: ✓, 100%", *INJECTIONS])
+@pytest.mark.parametrize(
+    "text", ["100% sure", "a\nb", "a\r\nb", "x::y", "a, b: c", "%0A", "%25", "Ünïcode: ✓, 100%", *INJECTIONS]
+)
 def test_escaping_matches_the_toolkit(text: str) -> None:
     assert escape_data(text) == toolkit_escape_data(text)
     assert escape_property(text) == toolkit_escape_property(text)
 
 
 def test_titles_with_special_characters_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
-    messages = ["Title: 100% done, really", "two\nlines", "carriage\r\nreturn",
-                "double :: colons", "commas, and: colons", "%0A literally", *INJECTIONS]
+    messages = [
+        "Title: 100% done, really",
+        "two\nlines",
+        "carriage\r\nreturn",
+        "double :: colons",
+        "commas, and: colons",
+        "%0A literally",
+        *INJECTIONS,
+    ]
     found = [diag(m, line=i + 1, path="lists/a,b:c%.md") for i, m in enumerate(messages[:10])]
     output = render(found, monkeypatch)
     parsed = annotations_of(output)
@@ -89,7 +116,8 @@ def test_injection_strings_yield_only_listlint_commands(monkeypatch: pytest.Monk
     commands = runner_commands(output)
     names = [c.name for c in commands]
     assert set(names) <= {"error", "notice", "stop-commands"} | {
-        c.name for c in commands if c.name.startswith("listlint-")}
+        c.name for c in commands if c.name.startswith("listlint-")
+    }
     assert names.count("error") == 10
     assert names.count("stop-commands") == 1
     assert names[-1].startswith("listlint-")  # resumed at the end
@@ -100,9 +128,11 @@ def test_injection_strings_yield_only_listlint_commands(monkeypatch: pytest.Monk
 
 
 def test_order_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    found = ([diag(f"i{i}", severity=Severity.INFO, line=i + 1) for i in range(12)]
-             + [diag(f"w{i}", severity=Severity.WARNING, line=i + 1) for i in range(3)]
-             + [diag(f"e{i}", severity=Severity.ERROR, line=100 + i) for i in range(11)])
+    found = (
+        [diag(f"i{i}", severity=Severity.INFO, line=i + 1) for i in range(12)]
+        + [diag(f"w{i}", severity=Severity.WARNING, line=i + 1) for i in range(3)]
+        + [diag(f"e{i}", severity=Severity.ERROR, line=100 + i) for i in range(11)]
+    )
     parsed = annotations_of(render(found, monkeypatch))
     levels = [c.name for c in parsed]
     assert levels == ["error"] * 10 + ["warning"] * 3 + ["notice"] * 10
@@ -177,11 +207,11 @@ def test_text_reports_are_fenced_in_an_actions_log(tmp_path, output_format: str)
     if output_format == "text":  # the report quotes the line: unfenced, the runner obeys it
         assert any(c.name == "add-mask" for c in runner_commands(plain_run.stdout))
     assert "stop-commands" not in plain_run.stdout
-    in_actions = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True,
-                                env={**env, "GITHUB_ACTIONS": "true"})
+    in_actions = subprocess.run(
+        run, cwd=tmp_path, capture_output=True, text=True, env={**env, "GITHUB_ACTIONS": "true"}
+    )
     names = [c.name for c in runner_commands(in_actions.stdout)]
     assert names[0] == "stop-commands" and len(names) == 2 and names[1].startswith("listlint-")
     with open(tmp_path / "report.txt", "w", encoding="utf-8") as redirected:
-        subprocess.run(run, cwd=tmp_path, stdout=redirected, text=True,
-                       env={**env, "GITHUB_ACTIONS": "true"})
+        subprocess.run(run, cwd=tmp_path, stdout=redirected, text=True, env={**env, "GITHUB_ACTIONS": "true"})
     assert "stop-commands" not in (tmp_path / "report.txt").read_text(encoding="utf-8")

@@ -50,14 +50,27 @@ def test_merge_dedupes_json_and_sarif(reports: Path, capsys: pytest.CaptureFixtu
 
 def test_merge_combines_disjoint_shards(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def report(line: int, severity: str) -> dict:
-        return {"code": "LL601", "name": "dead-link", "severity": severity,
-                "message": f"dead {line}", "path": "README.md", "line": line, "column": 3,
-                "end_line": line, "end_column": 9,
-                "url": f"https://example.com/{line}", "fix": None, "help_url": ""}
+        return {
+            "code": "LL601",
+            "name": "dead-link",
+            "severity": severity,
+            "message": f"dead {line}",
+            "path": "README.md",
+            "line": line,
+            "column": 3,
+            "end_line": line,
+            "end_column": 9,
+            "url": f"https://example.com/{line}",
+            "fix": None,
+            "help_url": "",
+        }
 
     for index, lines in enumerate(([1, 2], [3], [2])):
-        document = {"version": 1, "summary": {"files": 1}, "diagnostics": [
-            report(line, "error" if line != 3 else "warning") for line in lines]}
+        document = {
+            "version": 1,
+            "summary": {"files": 1},
+            "diagnostics": [report(line, "error" if line != 3 else "warning") for line in lines],
+        }
         (tmp_path / f"shard{index}.json").write_text(json.dumps(document), encoding="utf-8")
     paths = [str(tmp_path / f"shard{i}.json") for i in range(3)]
     assert main(["merge-reports", *paths, "--output-format", "json", "--fail-on", "never"]) == 0
@@ -66,14 +79,22 @@ def test_merge_combines_disjoint_shards(tmp_path: Path, capsys: pytest.CaptureFi
     assert merged["summary"]["by_severity"] == {"error": 2, "warning": 1, "info": 0}
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"version": 2, "diagnostics": []}',
-                                     '{"version": 1, "diagnostics": [{"code": "LL201"}]}',
-                                     '{"version": "2.1.0", "runs": [{"tool": {}}]}', "[]",
-                                     '{"version": 1, "diagnostics": [{"code": "X", "name": "x", '
-                                     '"severity": "fatal", "message": "m", "path": "p", "line": 1, '
-                                     '"column": 1, "end_line": 1, "end_column": 2}]}'])
-def test_malformed_input_is_one_line_exit_2(tmp_path: Path, content: str,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"version": 2, "diagnostics": []}',
+        '{"version": 1, "diagnostics": [{"code": "LL201"}]}',
+        '{"version": "2.1.0", "runs": [{"tool": {}}]}',
+        "[]",
+        '{"version": 1, "diagnostics": [{"code": "X", "name": "x", '
+        '"severity": "fatal", "message": "m", "path": "p", "line": 1, '
+        '"column": 1, "end_line": 1, "end_column": 2}]}',
+    ],
+)
+def test_malformed_input_is_one_line_exit_2(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
     assert main(["merge-reports", str(bad)]) == 2
@@ -117,38 +138,52 @@ def test_shards_partition_the_urls() -> None:
     urls = [f"https://arxiv.org/abs/24{i:02d}.{i * 7919 % 100000:05d}" for i in range(1, 500)]
     urls += [f"https://github.com/org{i}/repo" for i in range(300)]
     for total in (1, 2, 3, 7):
-        owners = {url: [k for k in range(1, total + 1)
-                        if in_shard(url, Settings().with_values(shard=f"{k}/{total}"))]
-                  for url in urls}
+        owners = {
+            url: [
+                k for k in range(1, total + 1) if in_shard(url, Settings().with_values(shard=f"{k}/{total}"))
+            ]
+            for url in urls
+        }
         assert all(len(found) == 1 for found in owners.values()), total
         if total > 1:
-            sizes = [sum(1 for found in owners.values() if found == [k])
-                     for k in range(1, total + 1)]
+            sizes = [sum(1 for found in owners.values() if found == [k]) for k in range(1, total + 1)]
             assert min(sizes) > len(urls) / total / 2  # roughly balanced
     # The same page written differently goes to the same shard.
     for k in range(1, 5):
         settings = Settings().with_values(shard=f"{k}/4")
         assert in_shard("http://www.arxiv.org/abs/2408.12757/", settings) == in_shard(
-            "https://arxiv.org/abs/2408.12757", settings)
+            "https://arxiv.org/abs/2408.12757", settings
+        )
     assert normalize_url("http://www.arxiv.org/abs/2408.12757/") == normalize_url(
-        "https://arxiv.org/abs/2408.12757#x")
+        "https://arxiv.org/abs/2408.12757#x"
+    )
 
 
 def test_shard_assignment_is_stable_across_processes() -> None:
     import subprocess
     import sys
 
-    code = ("from listlint.config import Settings; from listlint.sharding import in_shard; "
-            "print(''.join(str(k) for u in ['https://a.org/%d' % i for i in range(50)] "
-            "for k in range(1, 4) if in_shard(u, Settings().with_values(shard=f'{k}/3'))))")
-    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
-            for seed in ("1", "2")}
+    code = (
+        "from listlint.config import Settings; from listlint.sharding import in_shard; "
+        "print(''.join(str(k) for u in ['https://a.org/%d' % i for i in range(50)] "
+        "for k in range(1, 4) if in_shard(u, Settings().with_values(shard=f'{k}/3'))))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
     assert len(runs) == 1 and len(runs.pop().strip()) == 50
 
 
-def test_merge_in_a_workflow_writes_one_summary(reports: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_merge_in_a_workflow_writes_one_summary(
+    reports: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     summary = reports / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert main(["merge-reports", "a.json", "b.json", "c.sarif", "--output-format", "github"]) == 1

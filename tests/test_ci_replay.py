@@ -57,12 +57,14 @@ def insert_after(anchor: str, *lines: str) -> Callable[[str], str]:
         rows = text.split("\n")
         at = next(i for i, row in enumerate(rows) if anchor in row) + 1
         return "\n".join(rows[:at] + list(lines) + rows[at:])
+
     return edit
 
 
 def delete(*needles: str) -> Callable[[str], str]:
     def edit(text: str) -> str:
         return "\n".join(row for row in text.split("\n") if not any(n in row for n in needles))
+
     return edit
 
 
@@ -70,6 +72,7 @@ def replace(old: str, new: str) -> Callable[[str], str]:
     def edit(text: str) -> str:
         assert old in text, old
         return text.replace(old, new, 1)
+
     return edit
 
 
@@ -80,46 +83,90 @@ def move(needle: str, after: str) -> Callable[[str], str]:
         rows.remove(row)
         at = next(i for i, r in enumerate(rows) if after in r) + 1
         return "\n".join(rows[:at] + [row] + rows[at:])
+
     return edit
 
 
 HISTORY: list[tuple[str, Callable[[str], str]]] = [
-    ("add a clean entry", insert_after(
-        "[Llumnix]", "- [DynamoLLM](https://arxiv.org/abs/2408.00741): Designing LLM Inference "
-        "Clusters for Performance and Energy Efficiency | HPCA' 25")),
-    ("add a duplicate of an old entry", insert_after(
-        "[DistServe]", "- [vLLM again](https://arxiv.org/abs/2309.06180): Efficient Memory "
-        "Management for Large Language Model Serving with PagedAttention | SOSP' 23")),
-    ("add a reversed link", insert_after(
-        "[HybridFlow]", "- (Malleus)[https://arxiv.org/abs/2410.13333]: Straggler-Resilient "
-        "Hybrid Parallel Training of Large-scale Models")),
-    ("venue tag drift", insert_after(
-        "[S-LoRA]", "- [dLoRA](https://arxiv.org/abs/2404.02211): Dynamically Orchestrating "
-        "Requests and Adapters for LoRA LLM Serving | Osdi 24")),
+    (
+        "add a clean entry",
+        insert_after(
+            "[Llumnix]",
+            "- [DynamoLLM](https://arxiv.org/abs/2408.00741): Designing LLM Inference "
+            "Clusters for Performance and Energy Efficiency | HPCA' 25",
+        ),
+    ),
+    (
+        "add a duplicate of an old entry",
+        insert_after(
+            "[DistServe]",
+            "- [vLLM again](https://arxiv.org/abs/2309.06180): Efficient Memory "
+            "Management for Large Language Model Serving with PagedAttention | SOSP' 23",
+        ),
+    ),
+    (
+        "add a reversed link",
+        insert_after(
+            "[HybridFlow]",
+            "- (Malleus)[https://arxiv.org/abs/2410.13333]: Straggler-Resilient "
+            "Hybrid Parallel Training of Large-scale Models",
+        ),
+    ),
+    (
+        "venue tag drift",
+        insert_after(
+            "[S-LoRA]",
+            "- [dLoRA](https://arxiv.org/abs/2404.02211): Dynamically Orchestrating "
+            "Requests and Adapters for LoRA LLM Serving | Osdi 24",
+        ),
+    ),
     ("move an entry far away", move("[POLCA]", "[Punica]")),
     ("delete entries", delete("[Efficiently Scaling Transformer Inference]", "[Megatron-LM]")),
-    ("edit a title, add a tracking parameter", replace(
-        "(https://arxiv.org/abs/2309.08125): Resilient",
-        "(https://arxiv.org/abs/2309.08125?utm_source=twitter): Resilient")),
-    ("add a section with an http link and odd spacing", insert_after(
-        "Serving Thousands of Concurrent LoRA Adapters", "",
-        "### Energy", "- [Perseus](http://arxiv.org/abs/2312.06902)：Removing Energy Bloat "
-        "from Large Model Training   ",
-        "- [Zeus](https://arxiv.org/abs/2208.06102): Understanding and Optimizing GPU Energy "
-        "Consumption of DNN Training | NSDI' 23")),
+    (
+        "edit a title, add a tracking parameter",
+        replace(
+            "(https://arxiv.org/abs/2309.08125): Resilient",
+            "(https://arxiv.org/abs/2309.08125?utm_source=twitter): Resilient",
+        ),
+    ),
+    (
+        "add a section with an http link and odd spacing",
+        insert_after(
+            "Serving Thousands of Concurrent LoRA Adapters",
+            "",
+            "### Energy",
+            "- [Perseus](http://arxiv.org/abs/2312.06902)：Removing Energy Bloat "
+            "from Large Model Training   ",
+            "- [Zeus](https://arxiv.org/abs/2208.06102): Understanding and Optimizing GPU Energy "
+            "Consumption of DNN Training | NSDI' 23",
+        ),
+    ),
     ("remove the duplicate again", delete("[vLLM again]")),
-    ("fix the reversed link and rename", replace(
-        "- (Malleus)[https://arxiv.org/abs/2410.13333]:",
-        "- [Malleus](https://arxiv.org/abs/2410.13333):")),
-    ("duplicate across sections", insert_after(
-        "[AlpaServe]", "- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal "
-        "Large Language Model Serving Throughput | UW")),
+    (
+        "fix the reversed link and rename",
+        replace(
+            "- (Malleus)[https://arxiv.org/abs/2410.13333]:", "- [Malleus](https://arxiv.org/abs/2410.13333):"
+        ),
+    ),
+    (
+        "duplicate across sections",
+        insert_after(
+            "[AlpaServe]",
+            "- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal "
+            "Large Language Model Serving Throughput | UW",
+        ),
+    ),
     # Added above the original: in a full lint the error is on the later (old)
     # line, but in PR mode the pair rules read unchanged lines first, so the
     # new copy is the error (see PR_MODE_FLIPS).
-    ("duplicate above the original", insert_after(
-        "### Serving", "- [SARATHI](https://arxiv.org/abs/2308.16369): Efficient LLM Inference "
-        "by Piggybacking Decodes with Chunked Prefills | Microsoft")),
+    (
+        "duplicate above the original",
+        insert_after(
+            "### Serving",
+            "- [SARATHI](https://arxiv.org/abs/2308.16369): Efficient LLM Inference "
+            "by Piggybacking Decodes with Chunked Prefills | Microsoft",
+        ),
+    ),
 ]
 
 LEVEL = {"error": "error", "warning": "warning", "notice": "info"}
@@ -132,8 +179,12 @@ PR_MODE_FLIPS = {"duplicate above the original": {("LL201", "info"): "error"}}
 def added_lines(old: str, new: str) -> frozenset[int]:
     """1-based lines of ``new`` that are inserted or replaced relative to ``old``."""
     matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
-    return frozenset(line + 1 for tag, _, _, j1, j2 in matcher.get_opcodes()
-                     if tag in ("insert", "replace") for line in range(j1, j2))
+    return frozenset(
+        line + 1
+        for tag, _, _, j1, j2 in matcher.get_opcodes()
+        if tag in ("insert", "replace")
+        for line in range(j1, j2)
+    )
 
 
 def full_lint(capsys: pytest.CaptureFixture[str]) -> list[dict]:
@@ -147,19 +198,28 @@ def pr_annotations(parent: str, capsys: pytest.CaptureFixture[str]) -> list[tupl
     assert code in (0, 1), out.err
     found = annotations_of(out.out)
     assert all("file" in c.properties for c in found), "truncated: a commit introduced too much"
-    return sorted((c.properties["title"].split()[0], LEVEL[c.name], int(c.properties["line"]),
-                   int(c.properties.get("col", 0))) for c in found)
+    return sorted(
+        (
+            c.properties["title"].split()[0],
+            LEVEL[c.name],
+            int(c.properties["line"]),
+            int(c.properties.get("col", 0)),
+        )
+        for c in found
+    )
 
 
 def expected(diagnostics: list[dict], lines: frozenset[int]) -> list[tuple]:
-    return sorted((d["code"], d["severity"], d["line"],
-                   d["column"] if d["line"] == d["end_line"] else 0)
-                  for d in diagnostics
-                  if any(n in lines for n in range(d["line"], d["end_line"] + 1)))
+    return sorted(
+        (d["code"], d["severity"], d["line"], d["column"] if d["line"] == d["end_line"] else 0)
+        for d in diagnostics
+        if any(n in lines for n in range(d["line"], d["end_line"] + 1))
+    )
 
 
-def test_replay_history_as_pull_requests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_history_as_pull_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     repo = init_repo(tmp_path / "repo")
@@ -213,17 +273,19 @@ def test_replay_history_as_pull_requests(tmp_path: Path, monkeypatch: pytest.Mon
         assert pr_annotations(parent, capsys) == want
 
 
-def test_copy_added_above_the_original_fails_the_pr(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_copy_added_above_the_original_fails_the_pr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = init_repo(tmp_path / "repo")
     monkeypatch.chdir(repo)
     (repo / "list.md").write_text(SEED, encoding="utf-8")
     git(repo, "add", "list.md")
     git(repo, "commit", "-q", "-m", "seed")
     base = git(repo, "rev-parse", "HEAD")
-    edit = insert_after("### Serving", "- [PagedAttention](https://arxiv.org/abs/2309.06180): "
-                        "a different title for vLLM | SOSP' 23")
+    edit = insert_after(
+        "### Serving",
+        "- [PagedAttention](https://arxiv.org/abs/2309.06180): a different title for vLLM | SOSP' 23",
+    )
     (repo / "list.md").write_text(edit(SEED), encoding="utf-8")
     found = pr_annotations(base, capsys)
     assert ("LL201", "error", 16, 20) in found, found

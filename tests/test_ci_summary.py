@@ -27,20 +27,35 @@ LIST = """# Papers
 """
 
 
-def diag(line: int, message: str = "m", *, severity: Severity = Severity.ERROR,
-         end_line: int | None = None, path: str = "README.md") -> Diagnostic:
-    return Diagnostic(code="LL201", name="duplicate-link", severity=severity, message=message,
-                      path=path, line=line, column=3, end_line=end_line or line, end_column=9)
+def diag(
+    line: int,
+    message: str = "m",
+    *,
+    severity: Severity = Severity.ERROR,
+    end_line: int | None = None,
+    path: str = "README.md",
+) -> Diagnostic:
+    return Diagnostic(
+        code="LL201",
+        name="duplicate-link",
+        severity=severity,
+        message=message,
+        path=path,
+        line=line,
+        column=3,
+        end_line=end_line or line,
+        end_column=9,
+    )
 
 
-ENV = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "owner/repo",
-       "GITHUB_SHA": "0123abc"}
+ENV = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "owner/repo", "GITHUB_SHA": "0123abc"}
 
 
 def test_line_links(tmp_path: Path) -> None:
     env = {**ENV, "GITHUB_WORKSPACE": str(tmp_path)}
     assert line_link(diag(12, path=str(tmp_path / "docs" / "my list.md")), env) == (
-        "https://github.com/owner/repo/blob/0123abc/docs/my%20list.md#L12")
+        "https://github.com/owner/repo/blob/0123abc/docs/my%20list.md#L12"
+    )
     assert line_link(diag(3, end_line=5, path=str(tmp_path / "a.md")), env).endswith("#L3-L5")
     assert line_link(diag(3, path="/elsewhere/a.md"), env) is None
     assert line_link(diag(3), {"GITHUB_WORKSPACE": str(tmp_path)}) is None
@@ -56,8 +71,10 @@ def test_cell_escapes_table_breakers() -> None:
 
 def test_summary_tables(tmp_path: Path) -> None:
     document = parse_document(Source(path=str(tmp_path / "README.md"), text=LIST))
-    found = [diag(5, "dup | <b>x</b>", path=document.path),
-             diag(8, "later", severity=Severity.WARNING, path=document.path)]
+    found = [
+        diag(5, "dup | <b>x</b>", path=document.path),
+        diag(8, "later", severity=Severity.WARNING, path=document.path),
+    ]
     env = {**ENV, "GITHUB_WORKSPACE": str(tmp_path)}
     text = render_summary(found, files=1, documents=[document], env=env)
     assert "Checked 1 file: 1 error, 1 warning." in text
@@ -75,7 +92,10 @@ def test_section_health_counts() -> None:
     document = parse_document(Source(path="README.md", text=LIST))
     rows = section_health(document, [diag(4), diag(5), diag(1)])
     assert [(r.path, r.entries, r.links, r.findings) for r in rows] == [
-        ("Papers", 0, 0, 1), ("Papers > Serving", 2, 2, 2), ("Papers > Training", 1, 1, 0)]
+        ("Papers", 0, 0, 1),
+        ("Papers > Serving", 2, 2, 2),
+        ("Papers > Training", 1, 1, 0),
+    ]
 
 
 def test_truncated_under_the_limit() -> None:

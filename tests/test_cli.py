@@ -20,10 +20,6 @@ DUPLICATE = (
 CLEAN = "# L\n\n- [Helix](https://arxiv.org/abs/2406.01566): Serving\n"
 
 
-
-
-
-
 def test_exit_codes(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (in_tmp / "README.md").write_text(CLEAN)
     assert main(["check"]) == 0
@@ -52,8 +48,9 @@ def test_warnings_and_infos_alone_exit_zero(in_tmp: Path) -> None:
         (lambda p: (p / "missing.md").write_bytes(bytes(range(256)) * 40), "binary file"),
     ],
 )
-def test_bad_paths_exit_2_with_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str],
-                                         make, needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_paths_exit_2_with_one_line(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], make, needle: str
+) -> None:  # type: ignore[no-untyped-def]
     make(in_tmp)
     assert main(["check", "missing.md"]) == 2
     one_line_error(capsys, needle)
@@ -72,8 +69,9 @@ def test_bad_paths_exit_2_with_one_line(in_tmp: Path, capsys: pytest.CaptureFixt
         ("plugins = ['nope.py']", ("nope.py does not exist",)),
     ],
 )
-def test_bad_config_exits_2_naming_file_and_key(in_tmp: Path, capsys: pytest.CaptureFixture[str],
-                                                config: str, needles: tuple[str, ...]) -> None:
+def test_bad_config_exits_2_naming_file_and_key(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], config: str, needles: tuple[str, ...]
+) -> None:
     (in_tmp / "README.md").write_text(CLEAN)
     (in_tmp / ".listlint.toml").write_text(config + "\n")
     assert main(["check"]) == 2
@@ -87,8 +85,7 @@ def test_pyproject_config_names_the_tool_table(in_tmp: Path, capsys: pytest.Capt
     one_line_error(capsys, "pyproject.toml", "'tool.listlint.ignore'", "list of strings")
 
 
-def test_a_bad_flag_is_named_not_the_config_file(in_tmp: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_flag_is_named_not_the_config_file(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (in_tmp / "README.md").write_text("# L\n")
     (in_tmp / ".listlint.toml").write_text("select = ['LL2']\n")
     assert main(["check", "--ignore", "LL2,nope"]) == 2
@@ -123,10 +120,27 @@ def test_json_output_is_the_documented_contract(in_tmp: Path, capsys: pytest.Cap
     assert main(["check", "--output-format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"version", "summary", "diagnostics"} and report["version"] == 1
-    assert report["summary"] == {"files": 1, "total": 2, "by_severity": {"error": 1, "warning": 0, "info": 1},
-                                 "by_rule": {"LL201": 2}, "fixed": 0}
-    keys = {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column",
-            "url", "fix", "help_url"}
+    assert report["summary"] == {
+        "files": 1,
+        "total": 2,
+        "by_severity": {"error": 1, "warning": 0, "info": 1},
+        "by_rule": {"LL201": 2},
+        "fixed": 0,
+    }
+    keys = {
+        "code",
+        "name",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "url",
+        "fix",
+        "help_url",
+    }
     for diagnostic in report["diagnostics"]:
         assert set(diagnostic) == keys
     error = next(d for d in report["diagnostics"] if d["severity"] == "error")
@@ -160,8 +174,12 @@ def test_rules_table_and_rule_page(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_no_traceback_from_a_subprocess(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "listlint", "check", str(tmp_path / "x.md")],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "listlint", "check", str(tmp_path / "x.md")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr == f"listlint: error: {tmp_path / 'x.md'}: no such file\n"
 

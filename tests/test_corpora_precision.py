@@ -17,9 +17,7 @@ MINE = ["LL102", "LL103", "LL104", "LL105", "LL106", "LL3", "LL5"]
 
 
 def check(path: Path) -> list[Diagnostic]:
-    settings = Settings().with_values(
-        select=MINE, rules={"implausible-year": {"today": "2026-11-25"}}
-    )
+    settings = Settings().with_values(select=MINE, rules={"implausible-year": {"today": "2026-11-25"}})
     return lint_paths([str(path)], settings, RunOptions()).diagnostics
 
 
@@ -47,9 +45,7 @@ def test_seed_planted_problems_are_found_at_their_lines(corpora: Path) -> None:
     }
     assert planted <= found, sorted(planted - found)
     # Correct entries stay quiet: MLSys' 23, OSDI' 24, affiliations, the seed's own style.
-    assert not {
-        line for line, code in found if code.startswith(("LL105", "LL106", "LL303", "LL304", "LL5"))
-    }
+    assert not {line for line, code in found if code.startswith(("LL105", "LL106", "LL303", "LL304", "LL5"))}
 
 
 def test_consistent_lists_stay_quiet(corpora: Path) -> None:

@@ -53,7 +53,10 @@ def at(text: str, span) -> str:  # type: ignore[no-untyped-def]
 
 def test_sections_have_paths_and_github_anchors(document) -> None:  # type: ignore[no-untyped-def]
     assert [s.path_text for s in document.sections] == [
-        "Papers", "Papers > Contents", "Papers > Serving", "Papers > Serving",
+        "Papers",
+        "Papers > Contents",
+        "Papers > Serving",
+        "Papers > Serving",
     ]
     assert [s.anchor for s in document.sections] == ["papers", "contents", "serving", "serving-1"]
     assert document.sections[2].line == 6
@@ -163,17 +166,31 @@ def links_both_ways(text: str) -> list[tuple[object, object]]:
             start, end = child.meta["start"], child.meta["end"]
             fast = plain_link(token.content, imap, children, index, start, end)
             if fast is not None:
-                pairs.append((fast, markdown_link(token.content, imap, start, end, "inline",
-                                                  label_text(children, index),
-                                                  href=str(child.attrs.get("href", "")))))
+                pairs.append(
+                    (
+                        fast,
+                        markdown_link(
+                            token.content,
+                            imap,
+                            start,
+                            end,
+                            "inline",
+                            label_text(children, index),
+                            href=str(child.attrs.get("href", "")),
+                        ),
+                    )
+                )
     return pairs
 
 
-@pytest.mark.parametrize("text", [
-    "- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards | UW\n",
-    "  * [a](x) [b](<y z>) [c](u \"t\") [d\\]](e) [f](g\\(h) [**i**](j) [k &amp; l](m) [`n`](o)\n",
-    "> [quoted](https://q.example/)\n> [second line](https://s.example/)\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards | UW\n",
+        '  * [a](x) [b](<y z>) [c](u "t") [d\\]](e) [f](g\\(h) [**i**](j) [k &amp; l](m) [`n`](o)\n',
+        "> [quoted](https://q.example/)\n> [second line](https://s.example/)\n",
+    ],
+)
 def test_plain_links_get_the_spans_the_general_reader_gives(text: str) -> None:
     pairs = links_both_ways(text)
     assert pairs
@@ -183,8 +200,11 @@ def test_plain_links_get_the_spans_the_general_reader_gives(text: str) -> None:
 
 @pytest.mark.realworld
 def test_plain_links_match_the_general_reader_on_real_lists(corpora: Path) -> None:
-    pairs = [pair for path in sorted(corpora.glob("*.md"))
-             for pair in links_both_ways(path.read_text(encoding="utf-8"))]
+    pairs = [
+        pair
+        for path in sorted(corpora.glob("*.md"))
+        for pair in links_both_ways(path.read_text(encoding="utf-8"))
+    ]
     assert len(pairs) > 4000
     for fast, general in pairs:
         assert fast == general

@@ -78,9 +78,9 @@ def test_models_that_differ_by_a_number_share_a_vendor_page(lint: Lint) -> None:
 
 def test_an_arxiv_id_shared_by_two_titles_is_still_a_duplicate(lint: Lint) -> None:
     # One of the two entries links the wrong paper: worth an error.
-    text = entry(
-        "Efficient Serving of LLM Applications", "https://arxiv.org/abs/2506.14851"
-    ) + entry("eLLM", "https://arxiv.org/abs/2506.14851", ": Elastic Memory Management")
+    text = entry("Efficient Serving of LLM Applications", "https://arxiv.org/abs/2506.14851") + entry(
+        "eLLM", "https://arxiv.org/abs/2506.14851", ": Elastic Memory Management"
+    )
     assert found(lint, text) == [("duplicate-link", 1, "info"), ("duplicate-link", 2, "error")]
 
 
@@ -89,9 +89,7 @@ def test_unsafe_fix_removes_only_an_identical_repeat(lint: Lint) -> None:
     same = [d for d in lint(line + line, select=["duplicate-link"]) if d.severity is Severity.ERROR]
     assert same[0].fix is not None and same[0].fix.applicability == "unsafe"
     other = entry("Helix", "https://arxiv.org/abs/2406.01566", ": another description")
-    differ = [
-        d for d in lint(line + other, select=["duplicate-link"]) if d.severity is Severity.ERROR
-    ]
+    differ = [d for d in lint(line + other, select=["duplicate-link"]) if d.severity is Severity.ERROR]
     assert differ[0].fix is None
 
 
@@ -190,9 +188,7 @@ def test_cross_listing_can_be_allowed_per_section_or_everywhere(lint: Lint) -> N
 def test_the_same_full_title_under_two_links(lint: Lint) -> None:
     text = entry(
         "Jenga", "https://arxiv.org/abs/2503.18292", ": Effective Memory Management for Serving LLM"
-    ) + entry(
-        "Jenga: effective memory management for serving LLM.", "https://sigops.org/sosp25.html"
-    )
+    ) + entry("Jenga: effective memory management for serving LLM.", "https://sigops.org/sosp25.html")
     assert found(lint, text) == [("duplicate-title", 2, "warning")]
 
 
@@ -207,9 +203,7 @@ def test_nearly_the_same_full_title_is_found_fuzzily(lint: Lint) -> None:
     diagnostics = lint(text, select=["duplicate-title"])
     assert [d.line for d in diagnostics] == [2]
     assert "nearly the same title" in diagnostics[0].message
-    assert (
-        lint(text, select=["duplicate-title"], rules={"duplicate-title": {"threshold": 99}}) == []
-    )
+    assert lint(text, select=["duplicate-title"], rules={"duplicate-title": {"threshold": 99}}) == []
 
 
 def test_titles_differing_in_a_number_are_different(lint: Lint) -> None:

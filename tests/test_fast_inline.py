@@ -25,41 +25,47 @@ def inline_contents(text: str) -> list[str]:
     return [token.content for token in markdown_parser().parse(text) if token.type == "inline"]
 
 
-@pytest.mark.parametrize("content", [
-    "[NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal Throughput | UW",
-    "[a](http://x/[y]) and [b](https://b.example/) - two links",
-    "[ ](https://space.example/)",
-    "[empty destination]()",
-    "plain text with no link at all | OSDI' 24",
-    "text ! not an image [x](https://x.example/) # + - = ^ { } : @ $ % '",
-    "Ünïcödé [名前](https://例え.jp/パス) ｜ 会議",
-    "[Wow](https://wow.example/) - an entry that ends in an exclamation mark!",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[NanoFlow](https://arxiv.org/abs/2408.12757): Towards Optimal Throughput | UW",
+        "[a](http://x/[y]) and [b](https://b.example/) - two links",
+        "[ ](https://space.example/)",
+        "[empty destination]()",
+        "plain text with no link at all | OSDI' 24",
+        "text ! not an image [x](https://x.example/) # + - = ^ { } : @ $ % '",
+        "Ünïcödé [名前](https://例え.jp/パス) ｜ 会議",
+        "[Wow](https://wow.example/) - an entry that ends in an exclamation mark!",
+    ],
+)
 def test_plain_content_takes_the_fast_path_and_matches(content: str) -> None:
     fast = simple_children(content)
     assert fast is not None
     assert fast == full_children(content)
 
 
-@pytest.mark.parametrize("content", [
-    "![image](https://img.example/a.png)",
-    "[code `x`](https://x.example/)",
-    "**bold** [a](https://a.example/)",
-    "[a](https://a.example/ \"title\")",
-    "[a](<https://a.example/>)",
-    "[a](https://a.example/(paren))",
-    "[a](https://a.example/?x=1&amp;y=2)",
-    "line one\nline two",
-    "escaped \\[not a link\\]",
-    "<https://auto.example/>",
-    "[ref][label]",
-    "[unclosed](https://a.example/",
-    "[angle](<https://a.example/)",
-    "(Stanford)[https://cs229s.stanford.edu/]",
-    "[a](https://a.example/\u00a0b)",
-    "~~struck~~ [a](https://a.example/)",
-    "AT&T [a](https://a.example/)",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "![image](https://img.example/a.png)",
+        "[code `x`](https://x.example/)",
+        "**bold** [a](https://a.example/)",
+        '[a](https://a.example/ "title")',
+        "[a](<https://a.example/>)",
+        "[a](https://a.example/(paren))",
+        "[a](https://a.example/?x=1&amp;y=2)",
+        "line one\nline two",
+        "escaped \\[not a link\\]",
+        "<https://auto.example/>",
+        "[ref][label]",
+        "[unclosed](https://a.example/",
+        "[angle](<https://a.example/)",
+        "(Stanford)[https://cs229s.stanford.edu/]",
+        "[a](https://a.example/\u00a0b)",
+        "~~struck~~ [a](https://a.example/)",
+        "AT&T [a](https://a.example/)",
+    ],
+)
 def test_anything_else_is_declined(content: str) -> None:
     assert simple_children(content) is None
 
@@ -79,14 +85,18 @@ def test_every_corpus_inline_matches_the_full_parser(corpora: Path) -> None:
 # Entries built from links and text over an alphabet that holds every
 # character the fast path must treat specially, so both outcomes occur often.
 PLAIN = st.text("aZ 0:|#'é｜!", max_size=5)
-SPECIAL = st.sampled_from(list("[]()\\`*_~<>&;\n\t\u00a0\x7f\"") + ["&amp;", "**", "~~", "  \n"])
+SPECIAL = st.sampled_from(list('[]()\\`*_~<>&;\n\t\u00a0\x7f"') + ["&amp;", "**", "~~", "  \n"])
 TEXT = st.lists(st.one_of(PLAIN, PLAIN, PLAIN, PLAIN, SPECIAL), max_size=3).map("".join)
 PLAIN_URL = st.text("hx:/.?=%20", max_size=6)
-SPECIAL_URL = st.sampled_from(["(", ")", "<", ">", " ", "\\", "&", ";", "&amp;", "&#35;", "[", "]",
-                               "\u00a0", "\"t\"", "\n"])
+SPECIAL_URL = st.sampled_from(
+    ["(", ")", "<", ">", " ", "\\", "&", ";", "&amp;", "&#35;", "[", "]", "\u00a0", '"t"', "\n"]
+)
 # A special character first, in the middle or nowhere: each changes what a destination is.
-URL = st.one_of(PLAIN_URL, st.builds("{}{}".format, SPECIAL_URL, PLAIN_URL),
-                st.builds("{}{}{}".format, PLAIN_URL, SPECIAL_URL, PLAIN_URL))
+URL = st.one_of(
+    PLAIN_URL,
+    st.builds("{}{}".format, SPECIAL_URL, PLAIN_URL),
+    st.builds("{}{}{}".format, PLAIN_URL, SPECIAL_URL, PLAIN_URL),
+)
 LINK = st.builds("[{}]({})".format, TEXT, URL)
 CONTENT = st.lists(st.one_of(TEXT, LINK, st.just("!")), max_size=6).map("".join)
 

@@ -44,26 +44,39 @@ def test_flat_lists_take_the_fast_path_and_match(text: str) -> None:
     assert fast_tokens(text) == reference_tokens(text)
 
 
-@pytest.mark.parametrize("text", [
-    "- [a](https://a.example/)\n  - [sub](https://sub.example/)\n",  # a sub-list
-    "- [a](https://a.example/)\ncontinued lazily\n",  # a lazy continuation line
-    "- [a](https://a.example/)\n\n- [b](https://b.example/)\n",  # loose
-    "- [a](https://a.example/)\n\n  more of the item\n",  # the item goes on
-    "- [a](https://a.example/)\n* [b](https://b.example/)\n",  # another marker, no blank line
-    "- [ref]: https://ref.example/\n",  # a reference definition in an item
-    "- 2024. An ordered list inside\n",
-    "- # a heading\n", "- > a quote\n", "- ---\n", "- `code`\n", "- <b>html</b>\n", "- **bold**\n",
-    "-  [two](https://spaces.example/)\n", "-\t[tab](https://tab.example/)\n", "-\n", "- \n",
-    " - [indented](https://x.example/)\n",
-    "1. [ordered](https://x.example/)\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- [a](https://a.example/)\n  - [sub](https://sub.example/)\n",  # a sub-list
+        "- [a](https://a.example/)\ncontinued lazily\n",  # a lazy continuation line
+        "- [a](https://a.example/)\n\n- [b](https://b.example/)\n",  # loose
+        "- [a](https://a.example/)\n\n  more of the item\n",  # the item goes on
+        "- [a](https://a.example/)\n* [b](https://b.example/)\n",  # another marker, no blank line
+        "- [ref]: https://ref.example/\n",  # a reference definition in an item
+        "- 2024. An ordered list inside\n",
+        "- # a heading\n",
+        "- > a quote\n",
+        "- ---\n",
+        "- `code`\n",
+        "- <b>html</b>\n",
+        "- **bold**\n",
+        "-  [two](https://spaces.example/)\n",
+        "-\t[tab](https://tab.example/)\n",
+        "-\n",
+        "- \n",
+        " - [indented](https://x.example/)\n",
+        "1. [ordered](https://x.example/)\n",
+    ],
+)
 def test_anything_else_is_left_to_markdown_it(text: str) -> None:
     assert not takes(text)
     assert fast_tokens(text) == reference_tokens(text)
 
 
 def test_only_top_level_lists() -> None:
-    text = "> - [quoted](https://q.example/)\n\n- [outer](https://o.example/)\n  - [inner](https://i.example/)\n"
+    text = (
+        "> - [quoted](https://q.example/)\n\n- [outer](https://o.example/)\n  - [inner](https://i.example/)\n"
+    )
     assert fast_tokens(text) == reference_tokens(text)
 
 
@@ -76,22 +89,62 @@ def test_every_corpus_parses_to_the_same_tokens(corpora: Path) -> None:
         items += sum(1 for token in reference_tokens(text) if token.type == "list_item_open")
         state = StateBlock(text, markdown_parser(), {}, [])
         markdown_parser().block.tokenize(state, 0, state.lineMax)
-        taken += sum(1 for token in state.tokens if token.type == "list_item_open"
-                     and token.level == 1)
+        taken += sum(1 for token in state.tokens if token.type == "list_item_open" and token.level == 1)
     assert taken > 0.8 * items  # most entries of real lists are flat
 
 
 # Documents made of the lines real lists have, and of every line shape that
 # must end or refuse a flat list, so that both outcomes occur often.
-LINES = st.sampled_from([
-    "- [a](https://a.example/) - x", "- [b](https://b.example/): T | OSDI' 24", "* [c](u) - y",
-    "+ Name | tag", "- (Rev)[https://r.example/]", "- ![i](https://i.example/i.png)", "- Ünï",
-    "-  two spaces", "-\ttab", "- 1. ordered", "- # h", "- > q", "- ---", "- [r]: https://r.example/",
-    "- `c`", "- <b>x</b>", "- ", "-", "- [x]", "- [a]b(c)", "- **b**", "- a\\", "- a  ",
-    "  - sub [s](https://s.example/)", " - one space", "    code", "  continuation", "\t- tab item",
-    "", "   ", "Text line", "# Heading", "---", "***", "===", "> quote", "1. ordered", "2) two",
-    "```", "~~~", "<details>", "</details>", "<!-- c -->", "| a | b |", "|---|---|", "[r]: https://r/",
-])
+LINES = st.sampled_from(
+    [
+        "- [a](https://a.example/) - x",
+        "- [b](https://b.example/): T | OSDI' 24",
+        "* [c](u) - y",
+        "+ Name | tag",
+        "- (Rev)[https://r.example/]",
+        "- ![i](https://i.example/i.png)",
+        "- Ünï",
+        "-  two spaces",
+        "-\ttab",
+        "- 1. ordered",
+        "- # h",
+        "- > q",
+        "- ---",
+        "- [r]: https://r.example/",
+        "- `c`",
+        "- <b>x</b>",
+        "- ",
+        "-",
+        "- [x]",
+        "- [a]b(c)",
+        "- **b**",
+        "- a\\",
+        "- a  ",
+        "  - sub [s](https://s.example/)",
+        " - one space",
+        "    code",
+        "  continuation",
+        "\t- tab item",
+        "",
+        "   ",
+        "Text line",
+        "# Heading",
+        "---",
+        "***",
+        "===",
+        "> quote",
+        "1. ordered",
+        "2) two",
+        "```",
+        "~~~",
+        "<details>",
+        "</details>",
+        "<!-- c -->",
+        "| a | b |",
+        "|---|---|",
+        "[r]: https://r/",
+    ]
+)
 DOCUMENTS = st.builds(
     "{}{}".format,
     st.lists(LINES, max_size=14).map("\n".join),

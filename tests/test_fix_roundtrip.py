@@ -73,9 +73,7 @@ def test_fix_keeps_every_other_byte(
     assert path.read_bytes() == expected
 
 
-def test_html_blocks_survive_byte_for_byte(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_html_blocks_survive_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     html = (
         '<details>\n<summary>2024</summary>\n\n<p align="center">\n'
         '  <img src="https://img.shields.io/badge/x-y-z.svg?utm_source=badge"  alt="b">\n'
@@ -121,9 +119,7 @@ def test_unsafe_fixes_remove_an_exact_duplicate_entry(
 
 
 def covered_lines(fixed: list[Diagnostic]) -> set[int]:
-    return {
-        line for d in fixed if d.fix for e in d.fix.edits for line in range(e.line, e.end_line + 1)
-    }
+    return {line for d in fixed if d.fix for e in d.fix.edits for line in range(e.line, e.end_line + 1)}
 
 
 def changed_lines(before: str, after: str) -> set[int]:

@@ -97,12 +97,10 @@ def test_separator_style(lint: Lint, line: str, expected: str | None, message: s
 
 def test_separator_fix_changes_only_the_separator_and_keeps_crlf(lint: Lint) -> None:
     text = (
-        "# L\r\n\r\n- [A](https://a.example/x) : Title  ｜ MIT\r\n"
-        "- [B](https://b.example/y): Fine | UCB\r\n"
+        "# L\r\n\r\n- [A](https://a.example/x) : Title  ｜ MIT\r\n- [B](https://b.example/y): Fine | UCB\r\n"
     )
     assert fix_until_stable(text, "LL102") == (
-        "# L\r\n\r\n- [A](https://a.example/x): Title | MIT\r\n"
-        "- [B](https://b.example/y): Fine | UCB\r\n"
+        "# L\r\n\r\n- [A](https://a.example/x): Title | MIT\r\n- [B](https://b.example/y): Fine | UCB\r\n"
     )
 
 
@@ -170,8 +168,7 @@ def test_link_text_colon_fix(lint: Lint, line: str, expected: str) -> None:
 
 def test_link_text_colon_ignores_prose_links_and_inner_colons(lint: Lint) -> None:
     text = (
-        "- Read [the intro:](https://a.example/x) first\n"
-        "- [Efficient LLMs: A Survey](https://b.example/y)\n"
+        "- Read [the intro:](https://a.example/x) first\n- [Efficient LLMs: A Survey](https://b.example/y)\n"
     )
     assert found(lint, text, "LL104") == []
 
@@ -287,10 +284,7 @@ def test_rules_never_crash_and_fixes_settle(text: str) -> None:
 
 
 def test_title_continuing_on_the_next_line(lint: Lint) -> None:
-    text = (
-        "- [A:](https://a.example/x)\n  Title continues | UCB\n"
-        "- [B](https://b.example/x):\n  Title\n"
-    )
+    text = "- [A:](https://a.example/x)\n  Title continues | UCB\n- [B](https://b.example/x):\n  Title\n"
     assert [d.code for d in lint(text, select=["LL1"])] == ["LL104"]
     assert fix_until_stable(text, "LL104") == text.replace(
         "[A:](https://a.example/x)", "[A](https://a.example/x):"

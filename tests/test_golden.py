@@ -22,8 +22,9 @@ CASES = sorted(GOLDEN.glob("*.md"))
 
 def render(path: Path) -> str:
     result = lint_paths([str(path)], Settings(root=path.parent), RunOptions())
-    return "".join(f"{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}\n"
-                   for d in result.diagnostics)
+    return "".join(
+        f"{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}\n" for d in result.diagnostics
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])

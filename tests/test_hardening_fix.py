@@ -40,9 +40,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def fix(*paths: str, select: str = "LL101") -> int:
-    return main(
-        ["check", "--fix", "--select", select, "--exit-zero", "--output-format", "concise", *paths]
-    )
+    return main(["check", "--fix", "--select", select, "--exit-zero", "--output-format", "concise", *paths])
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -68,9 +66,7 @@ def test_write_is_temp_in_same_folder_fsynced_then_renamed(
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd: int) -> None:
-        calls.append(
-            ("fsync", os.readlink(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else fd)
-        )
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else fd))
         real_fsync(fd)
 
     def replace(src: str, dst: str) -> None:
@@ -149,9 +145,7 @@ def test_disk_full_mid_write_removes_the_temp_file(
 def test_a_file_changed_while_fixing_is_not_overwritten(in_tmp: Path) -> None:
     readme = in_tmp / "README.md"
     readme.write_text(LIST)
-    result = lint_paths(
-        ["README.md"], Settings().with_values(select=["LL101"]), RunOptions(fix=True)
-    )
+    result = lint_paths(["README.md"], Settings().with_values(select=["LL101"]), RunOptions(fix=True))
     file = result.files[0]
     assert file.changed
     readme.write_text(LIST + "- an edit saved meanwhile\n")  # an editor saves in between
@@ -252,9 +246,7 @@ def wait_for(marker: Path, process: subprocess.Popen[bytes], seconds: float = 30
 @pytest.mark.parametrize("stage", ["write", "fsync", "rename"])
 def test_sigkill_mid_fix_leaves_the_original_intact(in_tmp: Path, stage: str) -> None:
     # A list of ~300 KB, so that the write is a real one (the stall makes the timing exact).
-    filler = "".join(
-        f"- [P{i}](https://arxiv.org/abs/2401.{i:05d}): Title {i}\n" for i in range(6_000)
-    )
+    filler = "".join(f"- [P{i}](https://arxiv.org/abs/2401.{i:05d}): Title {i}\n" for i in range(6_000))
     original = (LIST + filler).encode()
     readme = in_tmp / "README.md"
     readme.write_bytes(original)
@@ -307,9 +299,7 @@ def test_concurrent_fixes_take_turns_and_keep_both(in_tmp: Path) -> None:
     readme = in_tmp / "README.md"
     readme.write_text(LIST + f"- [vLLM]({TRACKED}): Serving engine\n")
     marker_a = in_tmp.parent / "marker-a"
-    first = start_driver(
-        in_tmp, "locked", marker_a, LISTLINT_TEST_SELECT="LL101", LISTLINT_TEST_HOLD="1.5"
-    )
+    first = start_driver(in_tmp, "locked", marker_a, LISTLINT_TEST_SELECT="LL101", LISTLINT_TEST_HOLD="1.5")
     wait_for(marker_a, first)  # A has read the file and is about to write it
     second = start_driver(
         in_tmp,

@@ -289,9 +289,7 @@ CODECS = {
 }
 
 generated_list = st.tuples(
-    st.lists(
-        st.one_of(st.sampled_from(FILLER), st.sampled_from(PROBLEMS)), min_size=1, max_size=25
-    ),
+    st.lists(st.one_of(st.sampled_from(FILLER), st.sampled_from(PROBLEMS)), min_size=1, max_size=25),
     st.lists(st.sampled_from(sorted(ENDINGS)), min_size=1, max_size=3),
     st.sampled_from(sorted(ENCODERS)),
     st.booleans(),
@@ -372,9 +370,7 @@ any_bytes = st.one_of(
 )
 
 
-@settings(
-    max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_bytes)
 def test_any_bytes_are_read_or_refused_and_round_trip(data: bytes) -> None:
     from listlint.errors import InputError

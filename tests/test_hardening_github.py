@@ -137,9 +137,7 @@ def test_hostile_file_names_cannot_inject(in_tmp: Path, capsys: pytest.CaptureFi
 
 
 @pytest.mark.parametrize("format_name", ["github", "text", "concise"])
-def test_real_process_log_in_actions_has_no_foreign_commands(
-    in_tmp: Path, format_name: str
-) -> None:
+def test_real_process_log_in_actions_has_no_foreign_commands(in_tmp: Path, format_name: str) -> None:
     (in_tmp / "README.md").write_text(build_list(), encoding="utf-8", newline="")
     env = {k: v for k, v in os.environ.items() if k != "LISTLINT_DEBUG"}
     env.update(GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(in_tmp), CI="true")

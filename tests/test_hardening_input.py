@@ -24,13 +24,7 @@ from listlint.cli import main
 
 REVERSED = "(Helix)[https://arxiv.org/abs/2406.01566]"
 # Line 3, column 3: the reversed link that LL101 reports (and fixes).
-LIST = (
-    f"# Papers\n\n- {REVERSED}: Serving\n- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards\n"
-)
-
-
-
-
+LIST = f"# Papers\n\n- {REVERSED}: Serving\n- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards\n"
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, object]]]:
@@ -78,17 +72,13 @@ def test_every_encoding_is_read_and_positions_are_right(
     code, diagnostics = run_json(capsys, "list.md")
     malformed = [d for d in diagnostics if d["code"] == "LL101"]
     assert code == 1
-    assert [(d["line"], d["column"], d["end_column"]) for d in malformed] == [
-        (3, 3, 3 + len(REVERSED))
-    ], malformed
-
-
-def test_invalid_utf16_despite_bom_is_one_line(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (in_tmp / "odd.md").write_bytes(
-        b"\xff\xfe" + "- [a](https://e.com)\n".encode("utf-16-le") + b"\x00"
+    assert [(d["line"], d["column"], d["end_column"]) for d in malformed] == [(3, 3, 3 + len(REVERSED))], (
+        malformed
     )
+
+
+def test_invalid_utf16_despite_bom_is_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tmp / "odd.md").write_bytes(b"\xff\xfe" + "- [a](https://e.com)\n".encode("utf-16-le") + b"\x00")
     assert main(["check", "odd.md"]) == 2
     one_line_error(capsys, "odd.md", "utf-16")
 
@@ -104,8 +94,7 @@ CONTENT: dict[str, str] = {
     "empty": "",
     "only-newlines": "\n\n\r\n\r",
     "whitespace": " \t \n\t\n",
-    "one-stray-nul": "# L\n\n- [a](https://arxiv.org/abs/2406.01566)\x00 x\n"
-    + "- filler line\n" * 3,
+    "one-stray-nul": "# L\n\n- [a](https://arxiv.org/abs/2406.01566)\x00 x\n" + "- filler line\n" * 3,
     "unclosed-html": "<div>\n<details>\n<summary>2024\n\n- [a](https://arxiv.org/abs/2406.01566)\n<a href='x",
     "unclosed-comment": "# L\n<!-- listlint-disable\n- [a](https://arxiv.org/abs/2406.01566)\n",
     "unclosed-fence": "```\n- [a](https://arxiv.org/abs/2406.01566)\n",
@@ -116,8 +105,9 @@ CONTENT: dict[str, str] = {
     "bad-urls": "- [a](https://[::1)\n- [b](http://e.com:99999/)\n- [c](https://)\n- [d](//x)\n"
     "- [e](javascript:alert(1))\n- [f](https://a@b@c/)\n",
     "bidi-and-zero-width": "- [a\u202e](https://e.com/\u200b)\u2066 | OSDI'\u200d24\n",
-    "fullwidth": ("- [a](https://arxiv.org/abs/2406.01566)：b ｜ OSDI' 24\n"
-                  "| a ｜ b |\n|---|---|\n| [x](y) | z |\n"),
+    "fullwidth": (
+        "- [a](https://arxiv.org/abs/2406.01566)：b ｜ OSDI' 24\n| a ｜ b |\n|---|---|\n| [x](y) | z |\n"
+    ),
     "surrogate-free-astral": "- [𝔘𝔫𝔦](https://e.com/🎉) 🎉 | NeurIPS' 24\n",
     "table-garbage": "| a | b\n|---|\n| [x](https://e.com) | | | | |\n|\n",
     "ref-defs": "[a]: https://e.com/1\n[a]: https://e.com/2\n- [x][a]\n- [y][]\n- [z][missing]\n",
@@ -160,21 +150,15 @@ def test_hostile_content_gives_a_result_or_one_line(
     assert elapsed < 20, f"{name} took {elapsed:.1f} s"
 
 
-def test_deep_nesting_is_refused_not_half_checked(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_deep_nesting_is_refused_not_half_checked(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # markdown-it-py drops everything after its nesting limit; checking the
     # first half of a file and passing it would hide the second half.
-    (in_tmp / "list.md").write_text(
-        deep("- ") + "\n- [a](https://e.com/1)\n- [a](https://e.com/1)\n"
-    )
+    (in_tmp / "list.md").write_text(deep("- ") + "\n- [a](https://e.com/1)\n- [a](https://e.com/1)\n")
     assert main(["check", "list.md"]) == 2
     one_line_error(capsys, "list.md:1", "nested too deep")
 
 
-def test_moderate_nesting_is_checked_to_the_end(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_moderate_nesting_is_checked_to_the_end(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # 30 levels of indentation: CommonMark's default limit (20) would lose the tail.
     nested = "".join("  " * i + f"- [x{i}](https://e.com/{i})\n" for i in range(30))
     tail = "\n# After\n\n- [z](https://e.com/z)\n- [z](https://e.com/z)\n"
@@ -205,9 +189,7 @@ def test_a_one_megabyte_line_is_linted(in_tmp: Path, capsys: pytest.CaptureFixtu
     assert_inside(diagnostics, text)
 
 
-def test_a_fifty_megabyte_list_is_refused_quickly(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_fifty_megabyte_list_is_refused_quickly(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Parsing costs ~50 bytes of memory per byte (a 50 MB list took 2.4 GB and
     # two minutes; 10 MB took 60 s and 570 MB), so files over max-file-size (5 MB)
     # are refused up front.
@@ -232,9 +214,7 @@ def test_max_file_size_is_configurable(in_tmp: Path, capsys: pytest.CaptureFixtu
     one_line_error(capsys, ".listlint.toml", "max-file-size")
 
 
-def test_endless_device_is_refused_not_read_forever(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_endless_device_is_refused_not_read_forever(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero")
     assert main(["check", "/dev/zero"]) == 2
@@ -253,9 +233,7 @@ def test_endless_device_is_refused_not_read_forever(
         ("list.md/child.md", "list.md/child.md"),
     ],
 )
-def test_bad_paths(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str], path: str, needle: str
-) -> None:
+def test_bad_paths(in_tmp: Path, capsys: pytest.CaptureFixture[str], path: str, needle: str) -> None:
     (in_tmp / "folder").mkdir()
     (in_tmp / "list.md").write_text(LIST)
     assert main(["check", path]) == 2
@@ -298,9 +276,7 @@ def cli(
             "--bounding-set=-dac_override,-dac_read_search",
             *command,
         ]
-    return subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, **kwargs
-    )  # type: ignore[call-overload,no-any-return]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, **kwargs)  # type: ignore[call-overload,no-any-return]
 
 
 def test_unreadable_file_in_a_real_process(in_tmp: Path) -> None:
@@ -328,9 +304,7 @@ def test_unreadable_file_in_a_real_process(in_tmp: Path) -> None:
     ],
     ids=["binary", "deep", "missing"],
 )
-def test_no_traceback_from_a_real_process(
-    in_tmp: Path, name: str, data: bytes | None, needle: str
-) -> None:
+def test_no_traceback_from_a_real_process(in_tmp: Path, name: str, data: bytes | None, needle: str) -> None:
     if data is not None:
         (in_tmp / name).write_bytes(data)
     result = cli("check", name, cwd=in_tmp)
@@ -418,14 +392,10 @@ def test_broken_pyproject_without_listlint_is_not_our_business(
 
 # -- every reporter on hostile content ---------------------------------------------
 
-CONTROL = (
-    "- (ctl\x0b\x1b[31m\x7f)[https://arxiv.org/abs/2406.01566] a\x00b\n- [x](https://e.com/\x1b)\n"
-)
+CONTROL = "- (ctl\x0b\x1b[31m\x7f)[https://arxiv.org/abs/2406.01566] a\x00b\n- [x](https://e.com/\x1b)\n"
 
 
-@pytest.mark.parametrize(
-    "format_name", ["text", "concise", "json", "github", "sarif", "junit", "markdown"]
-)
+@pytest.mark.parametrize("format_name", ["text", "concise", "json", "github", "sarif", "junit", "markdown"])
 def test_every_reporter_survives_hostile_content(
     in_tmp: Path, capsys: pytest.CaptureFixture[str], format_name: str
 ) -> None:
@@ -532,9 +502,7 @@ def test_terminal_escapes_are_neutralised_in_colour_too(monkeypatch: pytest.Monk
         )
     ]
     stream = io.StringIO()
-    reporter = TextReporter(
-        stream=stream, sources={"README.md": Source("README.md", text)}, color=True
-    )
+    reporter = TextReporter(stream=stream, sources={"README.md": Source("README.md", text)}, color=True)
     reporter.handle(found[0])
     reporter.finish(summarize(["README.md"], found, notes=[f"links: slowest hosts: {evil}"]))
     output = stream.getvalue()
@@ -549,8 +517,9 @@ def test_standard_input_is_read_with_a_name_of_its_choosing(in_tmp: Path) -> Non
     result = cli("check", "--output-format", "concise", "-", cwd=in_tmp, input=LIST)
     assert result.returncode == 1, result
     assert result.stdout.startswith("-:3:3: LL101 [error]"), result.stdout
-    named = cli("check", "--output-format", "concise", "--stdin-filename", "README.md", "-",
-                cwd=in_tmp, input=LIST)
+    named = cli(
+        "check", "--output-format", "concise", "--stdin-filename", "README.md", "-", cwd=in_tmp, input=LIST
+    )
     assert named.stdout.startswith("README.md:3:3: LL101 [error]"), named.stdout
     diff = cli("check", "--diff", "--stdin-filename", "README.md", "-", cwd=in_tmp, input=LIST)
     assert "+- [Helix](https://arxiv.org/abs/2406.01566): Serving" in diff.stdout, diff
@@ -565,8 +534,9 @@ def test_standard_input_is_read_with_a_name_of_its_choosing(in_tmp: Path) -> Non
         (["--changed-since", "HEAD", "-"], "--changed-since needs files in git"),
     ],
 )
-def test_standard_input_misuse_is_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str],
-                                           args: list[str], needle: str) -> None:
+def test_standard_input_misuse_is_one_line(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
     (in_tmp / "README.md").write_text(LIST)
     assert main(["check", *args]) == 2
     one_line_error(capsys, needle)

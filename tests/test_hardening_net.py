@@ -215,9 +215,7 @@ def internal_server() -> Iterator[HostileServer]:
         "http://localhost/",
     ],
 )
-def test_a_redirect_to_an_internal_address_is_not_fetched(
-    server: HostileServer, target: str
-) -> None:
+def test_a_redirect_to_an_internal_address_is_not_fetched(server: HostileServer, target: str) -> None:
     resolver = static_resolver({"public.test": "127.0.0.1", "localhost": "127.0.0.2"})
     url = server.url(f"/redirect?to={quote(target, safe='')}", host="public.test")
     verdict, _ = timed(url, resolver=resolver, allow_private_hosts=False)
@@ -270,9 +268,7 @@ def test_a_token_goes_only_to_its_host_and_is_never_logged(
     server: HostileServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LISTLINT_TEST_TOKEN", SECRET)
-    resolver = static_resolver(
-        {"a.test": "127.0.0.1", "b.test": "127.0.0.1", "sub.a.test": "127.0.0.1"}
-    )
+    resolver = static_resolver({"a.test": "127.0.0.1", "b.test": "127.0.0.1", "sub.a.test": "127.0.0.1"})
     hosts = {
         "a.test": {
             "headers": {
@@ -301,9 +297,7 @@ def test_a_token_goes_only_to_its_host_and_is_never_logged(
     assert all(SECRET not in repr(v) for v in verdicts.values())
 
 
-def test_a_token_never_reaches_the_output_or_the_cache(
-    server: HostileServer, tmp_path: Path
-) -> None:
+def test_a_token_never_reaches_the_output_or_the_cache(server: HostileServer, tmp_path: Path) -> None:
     # The real command line, with LISTLINT_DEBUG=1 and every output format.
     origin = f"127.0.0.1:{server.port}"
     other = server.url("/headers?other", host="localhost")
@@ -346,9 +340,7 @@ def test_a_token_never_reaches_the_output_or_the_cache(
     sent = server.requests[before:]
     assert any(SECRET in json.dumps(r.headers) for r in sent), "the token was never sent at all"
     assert not any(
-        SECRET in json.dumps(r.headers)
-        for r in sent
-        if not r.headers.get("host", "").startswith(origin)
+        SECRET in json.dumps(r.headers) for r in sent if not r.headers.get("host", "").startswith(origin)
     ), sent
     for file in (tmp_path / "cache").iterdir():
         assert SECRET.encode() not in file.read_bytes(), file
@@ -387,9 +379,7 @@ def test_two_processes_share_the_cache(tmp_path: Path) -> None:
     cache = Cache.open(folder)
     try:
         assert all(
-            cache.get("link", f"{name}-{i}") == {"kind": "ok", "n": i}
-            for name in "abc"
-            for i in range(300)
+            cache.get("link", f"{name}-{i}") == {"kind": "ok", "n": i} for name in "abc" for i in range(300)
         )
         assert cache.notes == []
     finally:
@@ -518,9 +508,7 @@ def test_a_url_cannot_inject_request_headers(server: HostileServer) -> None:
     verdicts = check(urls)
     assert all(v.kind in (Kind.OK, Kind.DEAD, Kind.UNREACHABLE) for v in verdicts.values())
     for request in server.requests[before:]:
-        assert "x-evil" not in request.headers and "evil.test" not in request.headers.get(
-            "host", ""
-        )
+        assert "x-evil" not in request.headers and "evil.test" not in request.headers.get("host", "")
 
 
 def test_two_online_runs_share_one_cache_dir(server: HostileServer, tmp_path: Path) -> None:

@@ -221,9 +221,7 @@ def test_strip_tracking_keeps_the_rest_in_order_and_is_idempotent(
     st.sampled_from(["", ".pdf", "/"]),
     st.sampled_from(["arxiv.org", "www.arxiv.org", "export.arxiv.org"]),
 )
-def test_arxiv_roundtrip(
-    number: str, view: str, version: int | None, suffix: str, host: str
-) -> None:
+def test_arxiv_roundtrip(number: str, view: str, version: int | None, suffix: str, host: str) -> None:
     pinned = f"v{version}" if version else ""
     url = f"https://{host}/{view}{number}{pinned}{suffix}"
     assert arxiv_id(url) == (number, version)

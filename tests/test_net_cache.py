@@ -78,8 +78,10 @@ def test_uses_wal_and_a_busy_timeout(tmp_path: Path) -> None:
         cache.close()
 
 
-@pytest.mark.parametrize("garbage", [b"this is not a database at all" * 100, b"\x00" * 4096,
-                                     b"SQLite format 3\x00" + b"\xff" * 5000])
+@pytest.mark.parametrize(
+    "garbage",
+    [b"this is not a database at all" * 100, b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 5000],
+)
 def test_a_corrupt_file_is_rebuilt_with_a_warning(tmp_path: Path, garbage: bytes) -> None:
     (tmp_path / CACHE_FILE).write_bytes(garbage)
     notes: list[str] = []
@@ -111,8 +113,7 @@ def test_an_unusable_directory_degrades_to_memory_with_a_note(tmp_path: Path) ->
 def test_a_value_that_is_not_json_is_ignored_not_fatal(tmp_path: Path) -> None:
     cache = Cache.open(tmp_path)
     try:
-        cache.connection.execute(
-            "INSERT INTO entries VALUES ('ns', 'k', 'not json{', 9e18)")
+        cache.connection.execute("INSERT INTO entries VALUES ('ns', 'k', 'not json{', 9e18)")
         assert cache.get("ns", "k") is None
     finally:
         cache.close()
@@ -130,8 +131,7 @@ def write_many(directory: str, worker: int, count: int) -> None:
     cache = Cache.open(Path(directory))
     try:
         for index in range(count):
-            cache.put("ns", f"{worker}-{index}", {"worker": worker, "index": index},
-                      ttl_seconds=600)
+            cache.put("ns", f"{worker}-{index}", {"worker": worker, "index": index}, ttl_seconds=600)
     finally:
         cache.close()
 
@@ -148,8 +148,7 @@ def test_two_processes_write_at_once_without_corruption(tmp_path: Path) -> None:
     try:
         for worker_id in range(2):
             for index in range(150):
-                assert cache.get("ns", f"{worker_id}-{index}") == {"worker": worker_id,
-                                                                   "index": index}
+                assert cache.get("ns", f"{worker_id}-{index}") == {"worker": worker_id, "index": index}
         assert cache.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         cache.close()

@@ -33,8 +33,9 @@ def policy(**values: Any) -> EnginePolicy:
     return EnginePolicy(**{**FAST, **values})
 
 
-def check(urls: list[str], engine_policy: EnginePolicy | None = None,
-          **engine_args: Any) -> dict[str, Verdict]:
+def check(
+    urls: list[str], engine_policy: EnginePolicy | None = None, **engine_args: Any
+) -> dict[str, Verdict]:
     async def run() -> dict[str, Verdict]:
         engine = LinkEngine(engine_policy or policy(), **engine_args)
         try:
@@ -49,11 +50,20 @@ def one(url: str, **kwargs: Any) -> Verdict:
     return check([url], **kwargs)[url]
 
 
-@pytest.mark.parametrize(("path", "kind"), [
-    ("/ok/1", Kind.OK), ("/404/1", Kind.DEAD), ("/410/1", Kind.DEAD),
-    ("/chain/3/1", Kind.OK), ("/head405/1", Kind.OK), ("/head403/1", Kind.OK),
-    ("/slow/1", Kind.OK), ("/bot/1", Kind.BLOCKED), ("/loop/1", Kind.DEAD),
-])
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/ok/1", Kind.OK),
+        ("/404/1", Kind.DEAD),
+        ("/410/1", Kind.DEAD),
+        ("/chain/3/1", Kind.OK),
+        ("/head405/1", Kind.OK),
+        ("/head403/1", Kind.OK),
+        ("/slow/1", Kind.OK),
+        ("/bot/1", Kind.BLOCKED),
+        ("/loop/1", Kind.DEAD),
+    ],
+)
 def test_answers_become_verdicts(web: SimulatedWeb, path: str, kind: Kind) -> None:
     verdict = one(web.url("127.0.0.1", path))
     assert verdict.kind is kind, verdict
@@ -128,8 +138,7 @@ def test_each_unique_url_is_fetched_once(web: SimulatedWeb) -> None:
     assert len(web.requests_to("/ok/once")) == 1
 
 
-def test_a_permanent_redirect_reports_its_target_and_a_temporary_one_does_not(
-        web: SimulatedWeb) -> None:
+def test_a_permanent_redirect_reports_its_target_and_a_temporary_one_does_not(web: SimulatedWeb) -> None:
     moved = one(web.url("127.0.0.1", "/moved/7"))
     assert moved.kind is Kind.OK and moved.moved_to == web.url("127.0.0.1", "/ok/moved-7")
     # /chain/2: 302 first, so nothing is permanent from the link's point of view.
@@ -159,12 +168,14 @@ def test_an_endless_body_is_not_downloaded(web: SimulatedWeb) -> None:
 
 
 def test_a_crowded_host_is_slowed_down_not_reported(web: SimulatedWeb) -> None:
-    with SimulatedWeb(["127.0.0.1"], crowded={"127.0.0.1"}, crowd_limit=2,
-                      latency={"127.0.0.1": 0.05}) as server:
+    with SimulatedWeb(
+        ["127.0.0.1"], crowded={"127.0.0.1"}, crowd_limit=2, latency={"127.0.0.1": 0.05}
+    ) as server:
         urls = [server.url("127.0.0.1", f"/ok/{n}") for n in range(30)]
         verdicts = check(urls, engine_policy=policy(host_concurrency=8, max_retries=6))
     assert all(v.kind is Kind.OK for v in verdicts.values()), [
-        v for v in verdicts.values() if v.kind is not Kind.OK]
+        v for v in verdicts.values() if v.kind is not Kind.OK
+    ]
 
 
 def test_per_host_and_global_concurrency_limits_hold(web: SimulatedWeb) -> None:
@@ -173,8 +184,10 @@ def test_per_host_and_global_concurrency_limits_hold(web: SimulatedWeb) -> None:
         check(urls, engine_policy=policy(hosts={"127.0.0.1": {"concurrency": 3}}))
         assert server.peak["127.0.0.1"] <= 3
     with SimulatedWeb(["127.0.0.1"], latency={"127.0.0.1": 0.05}) as server:
-        check(urls := [server.url("127.0.0.1", f"/ok/{n}") for n in range(20)],
-              engine_policy=policy(max_concurrency=2))
+        check(
+            urls := [server.url("127.0.0.1", f"/ok/{n}") for n in range(20)],
+            engine_policy=policy(max_concurrency=2),
+        )
         assert server.peak["127.0.0.1"] <= 2 and len(urls) == 20
 
 
@@ -207,8 +220,7 @@ def test_no_name_resolving_means_the_network_is_down() -> None:
     async def run() -> tuple[LinkEngine, dict[str, Verdict]]:
         engine = LinkEngine(policy(), resolver=static_resolver({}))
         try:
-            return engine, await engine.check_all(
-                [f"https://host{n}.example/page" for n in range(5)])
+            return engine, await engine.check_all([f"https://host{n}.example/page" for n in range(5)])
         finally:
             await engine.aclose()
 
@@ -226,9 +238,17 @@ def test_a_public_name_resolving_to_a_private_address_is_not_fetched(web: Simula
     assert one(url, resolver=resolver).kind is Kind.OK
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:1/", "http://localhost/x", "http://[::1]/",
-                                 "http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/",
-                                 "http://[::ffff:192.168.0.1]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:1/",
+        "http://localhost/x",
+        "http://[::1]/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5/",
+        "http://[::ffff:192.168.0.1]/",
+    ],
+)
 def test_private_literals_are_not_fetched(url: str) -> None:
     verdict = one(url, engine_policy=policy(allow_private_hosts=False))
     assert verdict.kind is Kind.PRIVATE
@@ -247,8 +267,7 @@ def test_tokens_go_only_to_their_host_never_across_redirects(web: SimulatedWeb) 
 
     web._behave = behave  # type: ignore[method-assign]
     hosts = {"a.example": {"headers": {"Authorization": "Bearer SECRET-A"}}}
-    verdict = one(f"http://a.example:{web.port}/start", engine_policy=policy(hosts=hosts),
-                  resolver=resolver)
+    verdict = one(f"http://a.example:{web.port}/start", engine_policy=policy(hosts=hosts), resolver=resolver)
     assert verdict.kind is Kind.OK
     first, landing = web.requests_to("/start")[0], web.requests_to("/ok/landing")[0]
     assert first.headers.get("authorization") == "Bearer SECRET-A"
@@ -258,8 +277,14 @@ def test_tokens_go_only_to_their_host_never_across_redirects(web: SimulatedWeb) 
 
 def test_header_values_expand_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LISTLINT_TEST_TOKEN", "t0k")
-    hosts = {"x.example": {"headers": {"Authorization": "token ${LISTLINT_TEST_TOKEN}",
-                                       "X-Missing": "${LISTLINT_UNSET_VARIABLE}"}}}
+    hosts = {
+        "x.example": {
+            "headers": {
+                "Authorization": "token ${LISTLINT_TEST_TOKEN}",
+                "X-Missing": "${LISTLINT_UNSET_VARIABLE}",
+            }
+        }
+    }
     assert dict(policy(hosts=hosts).host("x.example").headers) == {"Authorization": "token t0k"}
     assert dict(policy(hosts=hosts).host("y.example").headers) == {}
 
@@ -316,8 +341,7 @@ def test_bot_signs_and_retry_after_parsing() -> None:
     assert parse_retry_after("soon") is None
 
 
-def test_a_warm_cache_with_only_failing_fresh_links_is_not_offline(
-        web: SimulatedWeb, tmp_path: Path) -> None:
+def test_a_warm_cache_with_only_failing_fresh_links_is_not_offline(web: SimulatedWeb, tmp_path: Path) -> None:
     resolver = static_resolver({"alive.example": "127.0.0.1"})
     good = f"http://alive.example:{web.port}/ok/warm"
     typo = f"http://typo.example:{web.port}/ok/warm"

@@ -35,7 +35,8 @@ class H2Server:
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(
-            asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.context))
+            asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.context)
+        )
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
@@ -55,7 +56,8 @@ class H2Server:
         self.connections += 1
         protocol = writer.get_extra_info("ssl_object").selected_alpn_protocol()
         connection = h2.connection.H2Connection(
-            config=h2.config.H2Configuration(client_side=False, header_encoding="utf-8"))
+            config=h2.config.H2Configuration(client_side=False, header_encoding="utf-8")
+        )
         connection.initiate_connection()
         writer.write(connection.data_to_send())
         try:
@@ -65,9 +67,9 @@ class H2Server:
                         headers = dict(event.headers)
                         self.streams.append((protocol, headers[":method"] + " " + headers[":path"]))
                         status = "404" if "404" in headers[":path"] else "200"
-                        connection.send_headers(event.stream_id, [(":status", status),
-                                                                  ("content-length", "0")],
-                                                end_stream=True)
+                        connection.send_headers(
+                            event.stream_id, [(":status", status), ("content-length", "0")], end_stream=True
+                        )
                 writer.write(connection.data_to_send())
                 await writer.drain()
         except (ConnectionError, ssl.SSLError):
@@ -96,15 +98,15 @@ def tls(tmp_path: Path) -> Iterator[tuple[ssl.SSLContext, ssl.SSLContext]]:
 
 
 def test_http2_is_used_and_one_connection_carries_every_request(
-        tls: tuple[ssl.SSLContext, ssl.SSLContext]) -> None:
+    tls: tuple[ssl.SSLContext, ssl.SSLContext],
+) -> None:
     server_context, client_context = tls
     with H2Server(server_context) as server:
         urls = [f"https://127.0.0.1:{server.port}/page/{n}" for n in range(12)]
         urls.append(f"https://127.0.0.1:{server.port}/404/x")
 
         async def run() -> dict[str, object]:
-            engine = LinkEngine(EnginePolicy(allow_private_hosts=True, timeout=5),
-                                verify=client_context)
+            engine = LinkEngine(EnginePolicy(allow_private_hosts=True, timeout=5), verify=client_context)
             try:
                 return dict(await engine.check_all(urls))
             finally:

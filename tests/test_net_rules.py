@@ -38,8 +38,11 @@ def engine_with(monkeypatch: pytest.MonkeyPatch) -> Any:
         from listlint.net.policy import EnginePolicy
 
         def make(services: Any) -> LinkEngine:
-            return LinkEngine(EnginePolicy.from_settings(services.settings, **FAST),
-                              cache=cache_for(services), resolver=resolver)
+            return LinkEngine(
+                EnginePolicy.from_settings(services.settings, **FAST),
+                cache=cache_for(services),
+                resolver=resolver,
+            )
 
         monkeypatch.setattr(link_checks, "make_engine", make)
 
@@ -47,15 +50,22 @@ def engine_with(monkeypatch: pytest.MonkeyPatch) -> Any:
     return install
 
 
-def run(tmp_path: Path, text: str, *, changed: dict[str, frozenset[int]] | None = None,
-        fix: bool = False, **values: Any) -> tuple[list[Diagnostic], Any]:
+def run(
+    tmp_path: Path,
+    text: str,
+    *,
+    changed: dict[str, frozenset[int]] | None = None,
+    fix: bool = False,
+    **values: Any,
+) -> tuple[list[Diagnostic], Any]:
     path = tmp_path / "README.md"
     path.write_text(text, encoding="utf-8")
-    settings = Settings().with_values(**{"cache": False, "timeout": 1.0,
-                                         "select": ["LL6"], **values})
-    options = RunOptions(online=True, fix=fix,
-                         changed_lines={str(path): lines for lines in changed.values()}
-                         if changed else None)
+    settings = Settings().with_values(**{"cache": False, "timeout": 1.0, "select": ["LL6"], **values})
+    options = RunOptions(
+        online=True,
+        fix=fix,
+        changed_lines={str(path): lines for lines in changed.values()} if changed else None,
+    )
     result = lint_paths([str(path)], settings, options)
     return result.diagnostics, result
 
@@ -72,8 +82,12 @@ def listing(web: SimulatedWeb, *paths: str) -> str:
 def test_each_verdict_has_its_rule(tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
     text = listing(web, "/ok/1", "/404/1", "/hang/1", "/bot/1", "/moved/1", "/flaky/1")
     diagnostics, _ = run(tmp_path, text, allow_private_hosts=True, timeout=0.5)
-    assert names(diagnostics) == [("dead-link", 4), ("unreachable-link", 5),
-                                  ("blocked-link", 6), ("permanent-redirect", 7)]
+    assert names(diagnostics) == [
+        ("dead-link", 4),
+        ("unreachable-link", 5),
+        ("blocked-link", 6),
+        ("permanent-redirect", 7),
+    ]
     dead = diagnostics[0]
     assert dead.code == "LL601" and dead.severity == "error" and "404 Not Found" in dead.message
     assert dead.url == web.url("127.0.0.1", "/404/1") and dead.column == 12
@@ -81,15 +95,17 @@ def test_each_verdict_has_its_rule(tmp_path: Path, web: SimulatedWeb, engine_wit
 
 
 def test_a_url_used_by_every_rule_and_twice_is_fetched_once(
-        tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
+    tmp_path: Path, web: SimulatedWeb, engine_with: Any
+) -> None:
     text = listing(web, "/404/same", "/404/same")
     diagnostics, _ = run(tmp_path, text, allow_private_hosts=True)
     assert names(diagnostics) == [("dead-link", 3), ("dead-link", 4)]
     assert [r.method for r in web.requests_to("/404/same")] == ["HEAD", "GET"]
 
 
-def test_the_permanent_redirect_fix_rewrites_the_url(tmp_path: Path, web: SimulatedWeb,
-                                                     engine_with: Any) -> None:
+def test_the_permanent_redirect_fix_rewrites_the_url(
+    tmp_path: Path, web: SimulatedWeb, engine_with: Any
+) -> None:
     url = web.url("127.0.0.1", "/moved/9")
     text = f"# List\n\n- [Item]({url}#part): Title\n"
     _, result = run(tmp_path, text, fix=True, allow_private_hosts=True)
@@ -97,11 +113,12 @@ def test_the_permanent_redirect_fix_rewrites_the_url(tmp_path: Path, web: Simula
     assert fixed == f"# List\n\n- [Item]({web.url('127.0.0.1', '/ok/moved-9')}#part): Title\n"
 
 
-def test_private_hosts_are_skipped_with_an_info(tmp_path: Path, web: SimulatedWeb,
-                                               engine_with: Any) -> None:
+def test_private_hosts_are_skipped_with_an_info(tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
     engine_with(static_resolver({"looks-public.example": "127.0.0.1"}))
-    text = (f"# List\n\n- [A](http://looks-public.example:{web.port}/ok/1): T\n"
-            "- [B](http://169.254.169.254/latest/meta-data/): T\n")
+    text = (
+        f"# List\n\n- [A](http://looks-public.example:{web.port}/ok/1): T\n"
+        "- [B](http://169.254.169.254/latest/meta-data/): T\n"
+    )
     diagnostics, _ = run(tmp_path, text)
     assert names(diagnostics) == [("private-host", 3), ("private-host", 4)]
     assert "127.0.0.1" in diagnostics[0].message
@@ -119,8 +136,7 @@ def test_offline_gives_one_network_error_not_dead_links(tmp_path: Path, engine_w
     assert any("network unavailable" in note for note in result.services.stats["notes"])
 
 
-def test_only_changed_lines_are_checked(tmp_path: Path, web: SimulatedWeb,
-                                        engine_with: Any) -> None:
+def test_only_changed_lines_are_checked(tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
     text = listing(web, "/404/a", "/404/b")
     diagnostics, _ = run(tmp_path, text, changed={"x": frozenset({4})}, allow_private_hosts=True)
     assert names(diagnostics) == [("dead-link", 4)]
@@ -137,15 +153,15 @@ def test_shards_split_the_urls(tmp_path: Path, web: SimulatedWeb, engine_with: A
     assert found[0] | found[1] == set(range(3, 11))
 
 
-def test_include_and_exclude_settings(tmp_path: Path, web: SimulatedWeb,
-                                      engine_with: Any) -> None:
+def test_include_and_exclude_settings(tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
     text = listing(web, "/404/keep", "/404/skip")
     diagnostics, _ = run(tmp_path, text, exclude=["/skip"], allow_private_hosts=True)
     assert names(diagnostics) == [("dead-link", 3)]
 
 
-def test_the_link_skip_hook(tmp_path: Path, web: SimulatedWeb, engine_with: Any,
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_link_skip_hook(
+    tmp_path: Path, web: SimulatedWeb, engine_with: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = link_checks.collect
 
     async def collect(document: Any, context: Any) -> Any:
@@ -175,9 +191,11 @@ def test_the_summary_notes(tmp_path: Path, web: SimulatedWeb, engine_with: Any) 
 def test_offline_runs_do_not_import_the_network_stack() -> None:
     import subprocess
 
-    code = ("import sys; from listlint.pipeline import lint_text; "
-            "lint_text('- [a](https://example.org/x): y\\n'); "
-            "print(any(m in sys.modules for m in ('httpx', 'rich', 'httpcore')))")
+    code = (
+        "import sys; from listlint.pipeline import lint_text; "
+        "lint_text('- [a](https://example.org/x): y\\n'); "
+        "print(any(m in sys.modules for m in ('httpx', 'rich', 'httpcore')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -186,9 +204,22 @@ def test_cli_flags_reach_the_settings(tmp_path: Path) -> None:
     from listlint.cli import build_parser
     from listlint.commands.check import resolve_settings
 
-    args = build_parser().parse_args(["check", "--timeout", "3", "--max-concurrency", "5",
-                                      "--no-cache", "--allow-private-hosts", "--user-agent",
-                                      "bot/1", "--cache-dir", str(tmp_path), "x.md"])
+    args = build_parser().parse_args(
+        [
+            "check",
+            "--timeout",
+            "3",
+            "--max-concurrency",
+            "5",
+            "--no-cache",
+            "--allow-private-hosts",
+            "--user-agent",
+            "bot/1",
+            "--cache-dir",
+            str(tmp_path),
+            "x.md",
+        ]
+    )
     settings = resolve_settings(args)
     assert settings.get("timeout") == 3.0 and settings.get("max-concurrency") == 5
     assert settings.get("cache") is False and settings.get("allow-private-hosts") is True
@@ -200,11 +231,12 @@ def test_network_options_are_validated(tmp_path: Path) -> None:
     from listlint.errors import ConfigError
 
     config = tmp_path / ".listlint.toml"
-    config.write_text('[hosts."github.com"]\nconcurrency = 2\nheaders = { Authorization = '
-                      '"token ${GITHUB_TOKEN}" }\n', encoding="utf-8")
+    config.write_text(
+        '[hosts."github.com"]\nconcurrency = 2\nheaders = { Authorization = "token ${GITHUB_TOKEN}" }\n',
+        encoding="utf-8",
+    )
     assert load_settings(config).get("hosts")["github.com"]["concurrency"] == 2
-    for bad in ('accept = ["2xx"]', 'exclude = ["("]', 'timeout = 0',
-                '[hosts."a.org"]\nspeed = 3'):
+    for bad in ('accept = ["2xx"]', 'exclude = ["("]', "timeout = 0", '[hosts."a.org"]\nspeed = 3'):
         config.write_text(bad + "\n", encoding="utf-8")
         with pytest.raises(ConfigError):
             load_settings(config)

@@ -24,8 +24,9 @@ def test_a_name_that_does_not_resolve_is_recognised_through_the_chain() -> None:
     assert "id_list" not in root_reason(outer)
 
 
-def test_offline_runner_gets_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_offline_runner_gets_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """No name resolves (as on this project's CI machine): one LL606, no LL602/LL707."""
 
     def no_dns(*args: object, **kwargs: object) -> NoReturn:
@@ -49,7 +50,8 @@ def test_offline_runner_gets_one_error(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_without_the_link_rules_arxiv_says_it_was_not_checked(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def no_dns(*args: object, **kwargs: object) -> NoReturn:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
@@ -61,5 +63,6 @@ def test_without_the_link_rules_arxiv_says_it_was_not_checked(
     assert main(["check", "--online", "--select", "LL7", "--output-format", "json"]) == 0
     (finding,) = json.loads(capsys.readouterr().out)["diagnostics"]
     assert finding["code"] == "LL707"
-    assert finding["message"] == ("arXiv metadata not checked for 1 entry: "
-                                  "arXiv API host export.arxiv.org does not resolve")
+    assert finding["message"] == (
+        "arXiv metadata not checked for 1 entry: arXiv API host export.arxiv.org does not resolve"
+    )

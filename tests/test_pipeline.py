@@ -12,8 +12,10 @@ from listlint.pipeline import RunOptions, lint_paths
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPORA = PROJECT.parent / "shared" / "corpora"
-LISTS = [PROJECT / "examples" / "papers.md",
-         *(CORPORA / name for name in ("awesome-go.md", "llmsys-paperlist.md") if (CORPORA / name).is_file())]
+LISTS = [
+    PROJECT / "examples" / "papers.md",
+    *(CORPORA / name for name in ("awesome-go.md", "llmsys-paperlist.md") if (CORPORA / name).is_file()),
+]
 
 
 @pytest.mark.parametrize("path", LISTS, ids=lambda path: path.name)

@@ -9,7 +9,7 @@ import pytest
 
 from listlint.cli import main
 
-LOCAL_RULE = '''
+LOCAL_RULE = """
 from listlint import Rule, Severity
 
 def check(document, context):
@@ -19,7 +19,7 @@ def check(document, context):
 
 RULE = Rule(code="X100", name="no-todo", summary="No TODO entries.", severity=Severity.WARNING,
             check=check)
-'''
+"""
 
 
 @pytest.fixture
@@ -40,8 +40,9 @@ def test_local_rule_file(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "no-todo" in capsys.readouterr().out
 
 
-def test_entry_point_rule(project: Path, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_entry_point_rule(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = project / "site"
     (site / "listlint_extra").mkdir(parents=True)
     (site / "listlint_extra" / "__init__.py").write_text(LOCAL_RULE)
@@ -89,7 +90,8 @@ def dist_info(folder: Path, name: str, entry_points: str | None) -> None:
 
 
 def test_the_entry_point_look_ahead_says_no_only_when_sure(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from importlib.metadata import entry_points
 
     from listlint.rules.registry import ENTRY_POINT_GROUP, may_have_entry_points
@@ -109,7 +111,8 @@ def test_the_entry_point_look_ahead_says_no_only_when_sure(
 
 @pytest.mark.parametrize("odd", ["plugins.zip", "old_style-1.0.egg"])
 def test_what_the_look_ahead_cannot_read_counts_as_maybe(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str
+) -> None:
     from listlint.rules.registry import may_have_entry_points
 
     if odd.endswith(".zip"):

@@ -12,15 +12,16 @@ from listlint.cli import main
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 TOML_BLOCKS = re.findall(r"```toml\n(.*?)```", README, re.S)
-RULE_FILE = '''
+RULE_FILE = """
 from listlint import Rule, Severity
 RULE = Rule(code="X1", name="x-rule", summary="x", severity=Severity.INFO, check=lambda d, c: [])
-'''
+"""
 
 
 @pytest.mark.parametrize("block", TOML_BLOCKS)
-def test_config_examples_load(block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_examples_load(
+    block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / "tools").mkdir()
@@ -39,8 +40,20 @@ def test_json_example_has_the_documented_keys() -> None:
     assert block is not None
     example = json.loads(block.group(1))
     assert set(example) == {"version", "summary", "diagnostics"}
-    keys = {"code", "name", "severity", "message", "path", "line", "column", "end_line",
-            "end_column", "url", "fix", "help_url"}
+    keys = {
+        "code",
+        "name",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "url",
+        "fix",
+        "help_url",
+    }
     assert all(set(d) == keys for d in example["diagnostics"])
 
 

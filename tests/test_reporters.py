@@ -28,8 +28,11 @@ def render(tmp_path: Path, format_name: str, *, color: bool = False) -> str:
     result = lint_paths([str(path)], Settings(root=tmp_path), RunOptions())
     stream = io.StringIO()
     reporter = reporter_class(format_name)(
-        stream=stream, sources={f.source.path: f.source for f in result.files},
-        rules=[e.rule for e in result.rules], root=tmp_path, color=color,
+        stream=stream,
+        sources={f.source.path: f.source for f in result.files},
+        rules=[e.rule for e in result.rules],
+        root=tmp_path,
+        color=color,
     )
     reporter.start()
     for diagnostic in result.diagnostics:
@@ -57,8 +60,9 @@ def test_concise_is_one_line_each(tmp_path: Path) -> None:
 
 def test_github_commands_are_escaped(tmp_path: Path) -> None:
     lines = render(tmp_path, "github").splitlines()
-    assert lines[0].startswith("::error file=README.md,line=4,col=11,endLine=4,endColumn=42,"
-                               "title=LL201 duplicate-link::")
+    assert lines[0].startswith(
+        "::error file=README.md,line=4,col=11,endLine=4,endColumn=42,title=LL201 duplicate-link::"
+    )
     assert all(line.startswith("::") for line in lines)
     assert any(line.startswith("::notice ") for line in lines)
 
@@ -75,8 +79,10 @@ def test_sarif_validates_against_the_schema(tmp_path: Path) -> None:
     locations = [r["locations"][0]["physicalLocation"] for r in run["results"]]
     assert {loc["artifactLocation"]["uri"] for loc in locations} == {"README.md"}
     fixed = next(r for r in run["results"] if r["ruleId"] == "LL101")
-    assert fixed["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == \
-        "[GT](https://gt.example/)"
+    assert (
+        fixed["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+        == "[GT](https://gt.example/)"
+    )
 
 
 def test_junit_is_valid_xml(tmp_path: Path) -> None:

@@ -28,8 +28,9 @@ def test_disable_next_line_of_another_rule_does_not_hide(lint: Lint) -> None:
 
 
 def test_disable_enable_range(lint: Lint) -> None:
-    text = (f"# L\n{ENTRY}<!-- listlint-disable LL201 -->\n{ENTRY}{ENTRY}"
-            f"<!-- listlint-enable LL201 -->\n{ENTRY}")
+    text = (
+        f"# L\n{ENTRY}<!-- listlint-disable LL201 -->\n{ENTRY}{ENTRY}<!-- listlint-enable LL201 -->\n{ENTRY}"
+    )
     assert errors(lint(text)) == [7]
 
 

@@ -49,9 +49,7 @@ def one(lint: Lint, text: str, code: str) -> list[Diagnostic]:
         ("<https://a.org/x?gclid=1>", "<https://a.org/x>"),
     ],
 )
-def test_tracking_parameters_are_removed_and_nothing_else(
-    tmp_path: Path, url: str, expected: str
-) -> None:
+def test_tracking_parameters_are_removed_and_nothing_else(tmp_path: Path, url: str, expected: str) -> None:
     link = url if url.startswith("<") else f"[Paper]({url})"
     text = f"Intro.\n\n- {link} | Tag\n"
     assert fixed(tmp_path, text, select=["tracking-parameter"]) == text.replace(url, expected)
@@ -82,10 +80,7 @@ def test_pdf_link_in_an_abs_list_is_reported_with_the_counts(lint: Lint) -> None
 
 
 def test_pdf_links_in_a_list_without_a_clear_abs_habit_are_fine(lint: Lint) -> None:
-    text = (
-        ABS[0]
-        + "- [A](https://arxiv.org/pdf/2404.18322)\n- [B](https://arxiv.org/pdf/2404.18323)\n"
-    )
+    text = ABS[0] + "- [A](https://arxiv.org/pdf/2404.18322)\n- [B](https://arxiv.org/pdf/2404.18323)\n"
     assert one(lint, text, "LL402") == []
     forced = [
         d
@@ -141,10 +136,7 @@ def test_mirror_hosts_become_arxiv_org(tmp_path: Path, url: str, expected: str) 
 
 
 def test_the_arxiv_api_on_export_is_not_a_mirror_link(lint: Lint) -> None:
-    assert (
-        one(lint, "- [API](http://export.arxiv.org/api/query?search_query=all:llm)\n", "LL404")
-        == []
-    )
+    assert one(lint, "- [API](http://export.arxiv.org/api/query?search_query=all:llm)\n", "LL404") == []
 
 
 def test_insecure_links_to_https_hosts(lint: Lint, tmp_path: Path) -> None:
@@ -159,9 +151,7 @@ def test_insecure_links_to_https_hosts(lint: Lint, tmp_path: Path) -> None:
     ).replace("http://pkg", "https://pkg")
     extra = [
         d
-        for d in lint(
-            text, select=HYGIENE, rules={"insecure-link": {"extra-hosts": ["example.org"]}}
-        )
+        for d in lint(text, select=HYGIENE, rules={"insecure-link": {"extra-hosts": ["example.org"]}})
         if d.code == "LL405"
     ]
     assert [d.line for d in extra] == [1, 2, 3]

@@ -26,31 +26,48 @@ def reference_parts(url: str) -> UrlParts | None:
     return UrlParts(parts.scheme.lower(), host, port, parts.path, parts.query, parts.fragment)
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("https://arxiv.org/abs/2408.12757", UrlParts("https", "arxiv.org", None, "/abs/2408.12757", "", "")),
-    ("HTTP://WWW.Example.COM:8080/a/?q=1&r#frag#more",
-     UrlParts("http", "www.example.com", 8080, "/a/", "q=1&r", "frag#more")),
-    ("https://host?q", UrlParts("https", "host", None, "", "q", "")),
-    ("https://host", UrlParts("https", "host", None, "", "", "")),
-    ("https://user@host/p", UrlParts("https", "host", None, "/p", "", "")),
-    ("https://[::1]:8443/p", UrlParts("https", "::1", 8443, "/p", "", "")),
-    ("https://例え.jp/パス", UrlParts("https", "例え.jp", None, "/パス", "", "")),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://arxiv.org/abs/2408.12757", UrlParts("https", "arxiv.org", None, "/abs/2408.12757", "", "")),
+        (
+            "HTTP://WWW.Example.COM:8080/a/?q=1&r#frag#more",
+            UrlParts("http", "www.example.com", 8080, "/a/", "q=1&r", "frag#more"),
+        ),
+        ("https://host?q", UrlParts("https", "host", None, "", "q", "")),
+        ("https://host", UrlParts("https", "host", None, "", "", "")),
+        ("https://user@host/p", UrlParts("https", "host", None, "/p", "", "")),
+        ("https://[::1]:8443/p", UrlParts("https", "::1", 8443, "/p", "", "")),
+        ("https://例え.jp/パス", UrlParts("https", "例え.jp", None, "/パス", "", "")),
+    ],
+)
 def test_split_web_url_gives_the_parts(url: str, expected: UrlParts) -> None:
     assert split_web_url(url) == expected
 
 
-@pytest.mark.parametrize("url", ["ftp://host/file", "mailto:a@b.example", "#anchor", "relative/path",
-                                 "https://host:99999/", "https://[::1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://host/file",
+        "mailto:a@b.example",
+        "#anchor",
+        "relative/path",
+        "https://host:99999/",
+        "https://[::1/",
+    ],
+)
 def test_split_web_url_refuses_other_schemes_and_bad_urls(url: str) -> None:
     assert split_web_url(url) is None
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("http://www.Example.com/page/", "https://example.com/page#section"),
-    ("https://example.com:443/x", "https://example.com/x"),
-    ("https://example.com/?", "https://example.com"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("http://www.Example.com/page/", "https://example.com/page#section"),
+        ("https://example.com:443/x", "https://example.com/x"),
+        ("https://example.com/?", "https://example.com"),
+    ],
+)
 def test_normalize_url_ignores_what_does_not_change_the_page(a: str, b: str) -> None:
     assert normalize_url(a) == normalize_url(b)
 
@@ -77,10 +94,41 @@ def test_the_fast_path_takes_real_list_urls(corpora: Path) -> None:
         assert split_web_url(url) == reference_parts(url), url
 
 
-URL_PIECES = st.sampled_from([
-    "http", "https", "HTTPS", "ftp", ":", "//", "/", "www.", "Example", "com", ".", "-", "@", "[", "]",
-    "::1", "8080", "99999", "0", "?", "#", "&", "=", "%20", " ", "\t", "\n", "\x7f", "é", "例", "\u00a0",
-])
+URL_PIECES = st.sampled_from(
+    [
+        "http",
+        "https",
+        "HTTPS",
+        "ftp",
+        ":",
+        "//",
+        "/",
+        "www.",
+        "Example",
+        "com",
+        ".",
+        "-",
+        "@",
+        "[",
+        "]",
+        "::1",
+        "8080",
+        "99999",
+        "0",
+        "?",
+        "#",
+        "&",
+        "=",
+        "%20",
+        " ",
+        "\t",
+        "\n",
+        "\x7f",
+        "é",
+        "例",
+        "\u00a0",
+    ]
+)
 
 
 @settings(max_examples=1500, deadline=None)

@@ -101,15 +101,12 @@ def test_years() -> None:
     assert full_year("36", 2026) == 2036
     assert full_year("37", 2026) == 1937
     assert [
-        format_year(f, 2024)
-        for f in ("apostrophe-space", "apostrophe", "space-apostrophe", "short", "full")
+        format_year(f, 2024) for f in ("apostrophe-space", "apostrophe", "space-apostrophe", "short", "full")
     ] == ["' 24", "'24", " '24", " 24", " 2024"]
 
 
 def test_extra_venues_extend_and_validate() -> None:
-    vocabulary = load_vocabulary(
-        {"HotChips": {"first": 1989, "aliases": ["Hot Chips"]}, "Foo": 2020}
-    )
+    vocabulary = load_vocabulary({"HotChips": {"first": 1989, "aliases": ["Hot Chips"]}, "Foo": 2020})
     info = read_tag("Hot Chips 2023", 0, vocabulary, 2026)
     assert info.venue is not None and info.venue.venue.name == "HotChips"
     with pytest.raises(ConfigError):
@@ -120,18 +117,10 @@ def test_extra_venues_extend_and_validate() -> None:
 
 
 def test_venue_name_case_and_curly(lint: Lint) -> None:
-    text = (
-        entry("Eurosys'23")
-        + entry("Neurips 2023", 1)
-        + entry("ATC’ 21", 2)
-        + entry("EuroSys' 23", 3)
-    )
+    text = entry("Eurosys'23") + entry("Neurips 2023", 1) + entry("ATC’ 21", 2) + entry("EuroSys' 23", 3)
     assert [line for line, _ in found(lint, text, "LL301")] == [1, 2, 3]
     assert fix_all(text, "LL301") == (
-        entry("EuroSys'23")
-        + entry("NeurIPS 2023", 1)
-        + entry("ATC' 21", 2)
-        + entry("EuroSys' 23", 3)
+        entry("EuroSys'23") + entry("NeurIPS 2023", 1) + entry("ATC' 21", 2) + entry("EuroSys' 23", 3)
     )
 
 

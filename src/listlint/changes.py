@@ -33,8 +33,16 @@ HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 
 # Plumbing flags so user config (external diff tools, colour, textconv,
 # renames, submodules) cannot change what we parse.
-DIFF_FLAGS = ("diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames",
-              "--text", "--ignore-submodules")
+DIFF_FLAGS = (
+    "diff",
+    "-U0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-renames",
+    "--text",
+    "--ignore-submodules",
+)
 
 ChangedLines = Mapping[str, frozenset[int]]
 
@@ -75,8 +83,9 @@ def resolve_base(ref: str, top: Path) -> Base:
     if not ref or ref.startswith("-"):
         raise UsageError(f"--changed-since: {ref!r} is not a git revision")
     try:
-        commit = git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
-                     top).strip()
+        commit = git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top
+        ).strip()
     except GitFailed:
         raise UsageError(missing_ref_message(ref, top)) from None
     try:
@@ -85,19 +94,22 @@ def resolve_base(ref: str, top: Path) -> Base:
         # A shallow clone (or unrelated histories, or no HEAD yet): say so, and
         # compare with REF itself, which is exact for a PR's merge commit.
         where = "this shallow clone" if is_shallow(top) else "this repository"
-        sys.stderr.write(f"listlint: note: no merge base of {ref} and HEAD in {where}; "
-                         f"comparing the working tree with {ref} itself\n")
+        sys.stderr.write(
+            f"listlint: note: no merge base of {ref} and HEAD in {where}; "
+            f"comparing the working tree with {ref} itself\n"
+        )
         return Base(commit, exact=False)
     return Base(merge_base, exact=True)
 
 
 def missing_ref_message(ref: str, top: Path) -> str:
     if is_shallow(top):
-        return (f"--changed-since: {ref} is not in this shallow clone; fetch it first "
-                f"(`git fetch --depth=1 origin {ref}`) or check out with `fetch-depth: 0` "
-                "(actions/checkout)")
-    return (f"--changed-since: unknown git revision {ref!r} (fetch it first, e.g. "
-            f"`git fetch origin {ref}`)")
+        return (
+            f"--changed-since: {ref} is not in this shallow clone; fetch it first "
+            f"(`git fetch --depth=1 origin {ref}`) or check out with `fetch-depth: 0` "
+            "(actions/checkout)"
+        )
+    return f"--changed-since: unknown git revision {ref!r} (fetch it first, e.g. `git fetch origin {ref}`)"
 
 
 def is_shallow(top: Path) -> bool:
@@ -154,8 +166,11 @@ def git(arguments: Sequence[str], cwd: Path) -> str:
     env.pop("GIT_WORK_TREE", None)
     try:
         done = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *arguments], cwd=cwd, env=env,
-            capture_output=True, check=False,
+            ["git", "-c", "core.quotepath=off", *arguments],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            check=False,
         )
     except FileNotFoundError:
         raise UsageError("--changed-since needs git, and git is not installed") from None

@@ -35,55 +35,98 @@ def build_parser() -> ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
 
     check = commands.add_parser("check", help="lint list files (default: README.md)")
-    check.add_argument("paths", nargs="*", default=["README.md"], metavar="PATH",
-                       help="list files (default: README.md); - reads standard input")
-    check.add_argument("--stdin-filename", metavar="NAME",
-                       help="name to report for the list read from standard input")
-    check.add_argument("--config", type=Path, help="config file (default: nearest .listlint.toml "
-                       "or pyproject.toml with [tool.listlint])")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        default=["README.md"],
+        metavar="PATH",
+        help="list files (default: README.md); - reads standard input",
+    )
+    check.add_argument(
+        "--stdin-filename", metavar="NAME", help="name to report for the list read from standard input"
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="config file (default: nearest .listlint.toml or pyproject.toml with [tool.listlint])",
+    )
     check.add_argument("--select", type=split_selectors, help="rules to run (codes, prefixes, names)")
     check.add_argument("--extend-select", type=split_selectors, help="rules to add")
     check.add_argument("--ignore", type=split_selectors, help="rules to leave out")
-    check.add_argument("--output-format", "--format", dest="output_format", default=None,
-                       help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
+    check.add_argument(
+        "--output-format",
+        "--format",
+        dest="output_format",
+        default=None,
+        help=f"one of {', '.join(FORMAT_NAMES)} (default: text)",
+    )
     check.add_argument("--output-file", "-o", type=Path, help="write the report here, not stdout")
-    check.add_argument("--online", action=argparse.BooleanOptionalAction, default=None,
-                       help="also run rules that need the network (--no-online: never)")
+    check.add_argument(
+        "--online",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also run rules that need the network (--no-online: never)",
+    )
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
-    check.add_argument("--unsafe-fixes", action="store_true",
-                       help="with --fix or --diff, also apply fixes that change meaning")
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, also apply fixes that change meaning",
+    )
     check.add_argument("--diff", action="store_true", help="show fixes as a diff; write nothing")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
-    check.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
-                       help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="error",
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--shard", metavar="K/N", help="check only the K-th of N parts of the URLs")
-    check.add_argument("--changed-since", metavar="REF",
-                       help="report only findings on lines changed since git REF (PR mode)")
-    check.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="seconds to wait for a server (default: 10)")
-    check.add_argument("--max-concurrency", type=int, metavar="N",
-                       help="requests in flight at once (default: 64)")
-    check.add_argument("--cache-dir", metavar="DIR", help="network cache folder "
-                       "(default: the user cache directory)")
+    check.add_argument(
+        "--changed-since", metavar="REF", help="report only findings on lines changed since git REF (PR mode)"
+    )
+    check.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="seconds to wait for a server (default: 10)"
+    )
+    check.add_argument(
+        "--max-concurrency", type=int, metavar="N", help="requests in flight at once (default: 64)"
+    )
+    check.add_argument(
+        "--cache-dir", metavar="DIR", help="network cache folder (default: the user cache directory)"
+    )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    check.add_argument("--allow-private-hosts", action="store_true", default=None,
-                       help="also check links to loopback, private and metadata addresses")
+    check.add_argument(
+        "--allow-private-hosts",
+        action="store_true",
+        default=None,
+        help="also check links to loopback, private and metadata addresses",
+    )
     check.add_argument("--user-agent", metavar="TEXT", help="User-Agent header of requests")
 
     merge = commands.add_parser("merge-reports", help="combine JSON or SARIF reports into one")
     merge.add_argument("reports", nargs="+", metavar="REPORT", help="listlint JSON or SARIF files")
-    merge.add_argument("--output-format", "--format", dest="output_format", default=None,
-                       help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
+    merge.add_argument(
+        "--output-format",
+        "--format",
+        dest="output_format",
+        default=None,
+        help=f"one of {', '.join(FORMAT_NAMES)} (default: text)",
+    )
     merge.add_argument("--output-file", "-o", type=Path, help="write the report here, not stdout")
     merge.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
-    merge.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
-                       help="lowest severity that makes the exit code 1 (default: error)")
+    merge.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="error",
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--config", type=Path)
-    rules.add_argument("--output-format", "--format", dest="output_format",
-                       choices=("text", "json"), default="text")
+    rules.add_argument(
+        "--output-format", "--format", dest="output_format", choices=("text", "json"), default="text"
+    )
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", metavar="CODE_OR_NAME")

@@ -29,10 +29,18 @@ CORE_OPTIONS: tuple[Option, ...] = (
     Option("rules", {}, "Per-rule tables: severity and the rule's own options."),
     Option("plugins", [], "Local rule files (.py), relative to the config file."),
     Option("online", False, "Run rules that need the network."),
-    Option("shard", "", "K/N: check only the K-th of N deterministic parts of the URLs.",
-           validate=lambda value: (parse_shard(value), value)[1] if value else value),
-    Option("max-file-size", 5_000_000, "Refuse list files larger than this many bytes "
-           "(0: no limit); parsing needs about 50 bytes of memory per byte."),
+    Option(
+        "shard",
+        "",
+        "K/N: check only the K-th of N deterministic parts of the URLs.",
+        validate=lambda value: (parse_shard(value), value)[1] if value else value,
+    ),
+    Option(
+        "max-file-size",
+        5_000_000,
+        "Refuse list files larger than this many bytes "
+        "(0: no limit); parsing needs about 50 bytes of memory per byte.",
+    ),
 )
 
 OPTIONS: dict[str, Option] = {option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS}

@@ -108,15 +108,23 @@ class Diagnostic:
     def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
         fix = data.get("fix")
         return cls(
-            code=data["code"], name=data["name"], severity=Severity(data["severity"]),
-            message=data["message"], path=data["path"], line=data["line"],
-            column=data["column"], end_line=data["end_line"], end_column=data["end_column"],
+            code=data["code"],
+            name=data["name"],
+            severity=Severity(data["severity"]),
+            message=data["message"],
+            path=data["path"],
+            line=data["line"],
+            column=data["column"],
+            end_line=data["end_line"],
+            end_column=data["end_column"],
             url=data.get("url"),
             fix=Fix(
                 message=fix["message"],
                 applicability=fix.get("applicability", "safe"),
                 edits=tuple(Edit(start=-1, end=-1, **edit) for edit in fix["edits"]),
-            ) if fix else None,
+            )
+            if fix
+            else None,
             help_url=data.get("help_url", ""),
         )
 

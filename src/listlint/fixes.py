@@ -78,8 +78,9 @@ def write_atomically(source: Source, new_text: str) -> None:
     try:
         info = target.stat()
         mode = stat.S_IMODE(info.st_mode)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".listlint-tmp",
-                                             dir=target.parent)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".listlint-tmp", dir=target.parent
+        )
     except OSError as exc:
         raise InputError(f"{source.path}: cannot write fix ({exc.strerror or exc})") from exc
     try:
@@ -96,8 +97,10 @@ def write_atomically(source: Source, new_text: str) -> None:
                 # Someone (an editor, not another listlint: see locked_for_fixing)
                 # wrote the file since it was read; replacing it would lose that.
                 os.unlink(temp_name)
-                raise InputError(f"{source.path}: changed on disk while listlint was fixing it; "
-                                 "nothing written (run again)")
+                raise InputError(
+                    f"{source.path}: changed on disk while listlint was fixing it; "
+                    "nothing written (run again)"
+                )
             os.replace(temp_name, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -141,8 +144,7 @@ def sync_directory(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked_for_fixing(paths: Iterable[str | Path], *,
-                      timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked_for_fixing(paths: Iterable[str | Path], *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold an advisory lock on the folders of ``paths`` while they are read, fixed and written.
 
     Two ``listlint check --fix`` runs on one file take turns, and the second
@@ -190,8 +192,10 @@ def wait_for_lock(fcntl: object, fd: int, folder: str, timeout: float) -> bool:
             return True
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise InputError(f"{folder}: another 'listlint check --fix' has held its lock "
-                                 f"for {timeout:.0f} s; nothing written") from None
+                raise InputError(
+                    f"{folder}: another 'listlint check --fix' has held its lock "
+                    f"for {timeout:.0f} s; nothing written"
+                ) from None
             time.sleep(0.05)
         except OSError:
             return False  # no locks here (some network file systems): fix without one

@@ -37,13 +37,42 @@ __all__ = [
 # Query parameters that only say where a click came from.  Removing them never
 # changes the page.  ``ref`` is left alone: some sites use it for content
 # (``?ref=branch`` on GitHub's API, shop referral codes).
-TRACKING_PARAMS: frozenset[str] = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
-    "twclid", "ttclid", "li_fat_id", "mc_cid", "mc_eid", "igshid", "igsh",
-    "ref_src", "ref_url", "_hsenc", "_hsmi", "__hssc", "__hstc", "__hsfp",
-    "hsctatracking", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid",
-    "_ga", "_gl", "spm", "scm",
-})
+TRACKING_PARAMS: frozenset[str] = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "igsh",
+        "ref_src",
+        "ref_url",
+        "_hsenc",
+        "_hsmi",
+        "__hssc",
+        "__hstc",
+        "__hsfp",
+        "hsctatracking",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wickedid",
+        "_ga",
+        "_gl",
+        "spm",
+        "scm",
+    }
+)
 # Every parameter starting with one of these is tracking (utm_source, ...).
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_",)
 # Parameters that are tracking on some hosts only (short, generic names).
@@ -56,14 +85,18 @@ HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
     "linkedin.com": frozenset({"trk", "trackingid"}),
 }
 
-ARXIV_HOSTS: frozenset[str] = frozenset({
-    "arxiv.org", "www.arxiv.org", "export.arxiv.org", "xxx.lanl.gov", "lanl.arxiv.org",
-})
+ARXIV_HOSTS: frozenset[str] = frozenset(
+    {
+        "arxiv.org",
+        "www.arxiv.org",
+        "export.arxiv.org",
+        "xxx.lanl.gov",
+        "lanl.arxiv.org",
+    }
+)
 ARXIV_VIEWS: frozenset[str] = frozenset({"abs", "pdf", "html", "ps", "format", "src"})
 NEW_ARXIV_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<version>\d+))?")
-OLD_ARXIV_RE = re.compile(
-    r"(?P<id>[a-z][a-z-]*(?:\.[A-Za-z]{2})?/\d{7})(?:v(?P<version>\d+))?"
-)
+OLD_ARXIV_RE = re.compile(r"(?P<id>[a-z][a-z-]*(?:\.[A-Za-z]{2})?/\d{7})(?:v(?P<version>\d+))?")
 
 DOI_HOSTS: frozenset[str] = frozenset({"doi.org", "dx.doi.org"})
 ACM_HOSTS: frozenset[str] = frozenset({"dl.acm.org"})
@@ -73,12 +106,37 @@ DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
 
 GITHUB_HOSTS: frozenset[str] = frozenset({"github.com"})
 # First path segments on github.com that are not user or organisation names.
-GITHUB_RESERVED: frozenset[str] = frozenset({
-    "about", "apps", "collections", "customer-stories", "enterprise", "events", "explore",
-    "features", "login", "marketplace", "new", "notifications", "orgs", "pricing", "pulls",
-    "search", "settings", "sponsors", "topics", "trending", "issues", "site", "security",
-    "readme", "join", "codespaces", "users",
-})
+GITHUB_RESERVED: frozenset[str] = frozenset(
+    {
+        "about",
+        "apps",
+        "collections",
+        "customer-stories",
+        "enterprise",
+        "events",
+        "explore",
+        "features",
+        "login",
+        "marketplace",
+        "new",
+        "notifications",
+        "orgs",
+        "pricing",
+        "pulls",
+        "search",
+        "settings",
+        "sponsors",
+        "topics",
+        "trending",
+        "issues",
+        "site",
+        "security",
+        "readme",
+        "join",
+        "codespaces",
+        "users",
+    }
+)
 OPENREVIEW_HOSTS: frozenset[str] = frozenset({"openreview.net"})
 
 
@@ -88,11 +146,11 @@ class ArxivLink:
 
     id: str
     version: int | None
-    view: str      # abs, pdf, html, ...
+    view: str  # abs, pdf, html, ...
     start: int
     end: int
-    host: str      # lower case
-    suffix: str    # what follows the ID in the path: "", "/", ".pdf", ...
+    host: str  # lower case
+    suffix: str  # what follows the ID in the path: "", "/", ".pdf", ...
 
 
 def parse_arxiv(url: str) -> ArxivLink | None:
@@ -115,12 +173,19 @@ def parse_arxiv(url: str) -> ArxivLink | None:
         match = pattern.match(rest)
         if match is None:
             continue
-        suffix = rest[match.end():]
+        suffix = rest[match.end() :]
         if suffix not in ("", "/", ".pdf", "/.pdf") and not suffix.startswith("/"):
             continue  # e.g. 2408.127571 is not 2408.12757 followed by "1"
         version = match.group("version")
-        return ArxivLink(match.group("id"), int(version) if version else None, view,
-                         rest_start + match.start(), rest_start + match.end(), host, suffix)
+        return ArxivLink(
+            match.group("id"),
+            int(version) if version else None,
+            view,
+            rest_start + match.start(),
+            rest_start + match.end(),
+            host,
+            suffix,
+        )
     return None
 
 
@@ -255,7 +320,7 @@ def tracking_params(url: str) -> list[str]:
     if bounds is None:
         return []
     host = host_of(url)
-    names = [piece.split("=", 1)[0] for piece in url[bounds[0]:bounds[1]].split("&")]
+    names = [piece.split("=", 1)[0] for piece in url[bounds[0] : bounds[1]].split("&")]
     return [name for name in names if name and is_tracking_param(name, host)]
 
 
@@ -277,4 +342,3 @@ def strip_tracking(url: str) -> str:
     query = "&".join(p for p in kept if p)
     head = url[: start - 1]
     return f"{head}?{query}{url[end:]}" if query else f"{head}{url[end:]}"
-

@@ -46,7 +46,14 @@ def check_value(value: Any, kind: type | tuple[type, ...]) -> Any:
 
 
 def type_name(kind: type | tuple[type, ...]) -> str:
-    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string",
-             list: "a list of strings", dict: "a table", type(None): "nothing"}
+    names = {
+        bool: "true or false",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list of strings",
+        dict: "a table",
+        type(None): "nothing",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)

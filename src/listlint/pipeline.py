@@ -78,8 +78,10 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     """Run the whole pipeline over ``paths``; fixes are computed, not written."""
     active = load_active_rules(settings, online=options.online)
     services = Services(settings, frozenset(entry.rule.name for entry in active))
-    sources = [read_source(path, max_bytes=settings.get("max-file-size"),
-                           stdin_name=options.stdin_filename) for path in paths]
+    sources = [
+        read_source(path, max_bytes=settings.get("max-file-size"), stdin_name=options.stdin_filename)
+        for path in paths
+    ]
     documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
     files = []
@@ -92,8 +94,9 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     return RunResult(files, active, services)
 
 
-def lint_text(text: str, settings: Settings | None = None, *, path: str = "README.md",
-              options: RunOptions | None = None) -> list[Diagnostic]:
+def lint_text(
+    text: str, settings: Settings | None = None, *, path: str = "README.md", options: RunOptions | None = None
+) -> list[Diagnostic]:
     """Lint Markdown ``text`` with offline rules (for tests and embedding)."""
     settings = settings or Settings()
     options = options or RunOptions()
@@ -155,13 +158,21 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def make_context(entry: ActiveRule, document: Document, settings: Settings, services: Services,
-                 options: RunOptions) -> RuleContext:
+def make_context(
+    entry: ActiveRule, document: Document, settings: Settings, services: Services, options: RunOptions
+) -> RuleContext:
     changed = None
     if options.changed_lines is not None:
         changed = options.changed_lines.get(document.path, frozenset())
-    return RuleContext(rule=entry.rule, document=document, settings=settings, services=services,
-                       options=entry.options, severity=entry.severity, changed_lines=changed)
+    return RuleContext(
+        rule=entry.rule,
+        document=document,
+        settings=settings,
+        services=services,
+        options=entry.options,
+        severity=entry.severity,
+        changed_lines=changed,
+    )
 
 
 def run_rule(entry: ActiveRule, document: Document, context: RuleContext) -> Any:
@@ -176,8 +187,7 @@ def run_rule(entry: ActiveRule, document: Document, context: RuleContext) -> Any
 
 def crashed(entry: ActiveRule, document: Document, exc: BaseException) -> RuleCrashed:
     return RuleCrashed(
-        f"rule {entry.rule.code} ({entry.rule.name}) crashed on {document.path}: "
-        f"{type(exc).__name__}: {exc}"
+        f"rule {entry.rule.code} ({entry.rule.name}) crashed on {document.path}: {type(exc).__name__}: {exc}"
     )
 
 
@@ -186,8 +196,7 @@ def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) ->
 
     async def gather() -> list[Any]:
         try:
-            return await asyncio.gather(*(outcome for _, _, outcome in pending),
-                                        return_exceptions=True)
+            return await asyncio.gather(*(outcome for _, _, outcome in pending), return_exceptions=True)
         finally:
             await services.aclose()
 
@@ -197,8 +206,9 @@ def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) ->
         if isinstance(outcome, ListlintError):
             raise outcome
         if isinstance(outcome, BaseException):
-            raise RuleCrashed(f"rule {entry.rule.code} ({entry.rule.name}) crashed: "
-                              f"{type(outcome).__name__}: {outcome}") from outcome
+            raise RuleCrashed(
+                f"rule {entry.rule.code} ({entry.rule.name}) crashed: {type(outcome).__name__}: {outcome}"
+            ) from outcome
         results.append(list(outcome))
     return results
 
@@ -206,8 +216,9 @@ def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) ->
 # -- decide -------------------------------------------------------------------
 
 
-def decide(document: Document, diagnostics: Iterable[Diagnostic], settings: Settings,
-           options: RunOptions) -> list[Diagnostic]:
+def decide(
+    document: Document, diagnostics: Iterable[Diagnostic], settings: Settings, options: RunOptions
+) -> list[Diagnostic]:
     """Drop what suppressions, per-section ignores and changed-lines mode hide."""
     kept = read_suppressions(document).filter(diagnostics)
     ignores = settings.get("per-section-ignores")
@@ -219,8 +230,7 @@ def decide(document: Document, diagnostics: Iterable[Diagnostic], settings: Sett
     return sorted(set(kept), key=Diagnostic.sort_key)
 
 
-def ignored_in_section(document: Document, diagnostic: Diagnostic,
-                       ignores: Mapping[str, list[str]]) -> bool:
+def ignored_in_section(document: Document, diagnostic: Diagnostic, ignores: Mapping[str, list[str]]) -> bool:
     section = document.section_at(document.source.line_offset(diagnostic.line))
     if section is None:
         return False
@@ -241,8 +251,13 @@ def contains_run(path: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
 # -- fix ----------------------------------------------------------------------
 
 
-def fix_file(result: FileResult, active: Sequence[ActiveRule], settings: Settings,
-             services: Services, options: RunOptions) -> None:
+def fix_file(
+    result: FileResult,
+    active: Sequence[ActiveRule],
+    settings: Settings,
+    services: Services,
+    options: RunOptions,
+) -> None:
     """Apply fixes until nothing changes; re-lint offline between rounds."""
     offline = [entry for entry in active if not entry.rule.needs_network]
     text = result.source.text
@@ -255,16 +270,19 @@ def fix_file(result: FileResult, active: Sequence[ActiveRule], settings: Setting
             break
         fixed_all.extend(fixed)
         text = new_text
-        source = Source(path=result.source.path, text=text, encoding=result.source.encoding,
-                        bom=result.source.bom)
+        source = Source(
+            path=result.source.path, text=text, encoding=result.source.encoding, bom=result.source.bom
+        )
         document = parse(source)
         found = check_documents([document], offline, settings, services, round_options)[0]
         diagnostics = decide(document, found, settings, round_options)
         result.document = document
     if fixed_all:
-        network = [d for d in result.diagnostics
-                   if d.code in {e.rule.code for e in active if e.rule.needs_network}
-                   and d not in fixed_all]
+        network = [
+            d
+            for d in result.diagnostics
+            if d.code in {e.rule.code for e in active if e.rule.needs_network} and d not in fixed_all
+        ]
         result.diagnostics = sorted([*diagnostics, *network], key=Diagnostic.sort_key)
         result.fixed = fixed_all
         result.fixed_text = text

@@ -37,7 +37,8 @@ class Suppressions:
         if covers(self.lines.get(diagnostic.line, ()), diagnostic):
             return True
         return any(
-            first <= diagnostic.line and (last is None or diagnostic.line <= last)
+            first <= diagnostic.line
+            and (last is None or diagnostic.line <= last)
             and covers((selector,), diagnostic)
             for selector, first, last in self.ranges
         )

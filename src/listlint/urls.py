@@ -44,8 +44,7 @@ def split_web_url(url: str) -> UrlParts | None:
         scheme, host, port, path, query, fragment = match.groups()
         number = int(port) if port is not None else None
         if number is None or number <= 65535:
-            return UrlParts(scheme.lower(), host.lower(), number, path or "", query or "",
-                            fragment or "")
+            return UrlParts(scheme.lower(), host.lower(), number, path or "", query or "", fragment or "")
     try:
         parts = urlsplit(url)
         host, port_number = (parts.hostname or "").lower(), parts.port

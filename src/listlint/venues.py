@@ -23,8 +23,18 @@ from listlint.document.model import Document, Entry, Span
 from listlint.errors import ConfigError
 
 __all__ = [
-    "Venue", "Vocabulary", "VenueMention", "TagInfo", "YEAR_FORMS", "load_vocabulary",
-    "vocabulary_for", "read_tags", "tags_of", "full_year", "format_year", "today_for",
+    "Venue",
+    "Vocabulary",
+    "VenueMention",
+    "TagInfo",
+    "YEAR_FORMS",
+    "load_vocabulary",
+    "vocabulary_for",
+    "read_tags",
+    "tags_of",
+    "full_year",
+    "format_year",
+    "today_for",
 ]
 
 # How a year follows a venue name.  The keys are the values of the
@@ -40,17 +50,13 @@ APOSTROPHES = "'’‘`´"
 CURLY = "’‘`´"
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+/\-]*[A-Za-z0-9&]|[A-Za-z]")
 # The year right after a venue name: spaces, an apostrophe, spaces, digits.
-ATTACHED_YEAR_RE = re.compile(
-    r"([ \t]*)([" + APOSTROPHES + r"]?)([ \t]*)((?:19|20)\d{2}|\d{2})(?![\w.])"
-)
+ATTACHED_YEAR_RE = re.compile(r"([ \t]*)([" + APOSTROPHES + r"]?)([ \t]*)((?:19|20)\d{2}|\d{2})(?![\w.])")
 TRAILING_WINDOW = 48  # characters at the end of an entry searched for "Venue' 24"
 TRAILING_VENUE_RE = re.compile(
     r"(?<![\w&+/\-])([A-Za-z][A-Za-z&+/\-]*)"
     r"[ \t]*[" + APOSTROPHES + r"]?[ \t]*(?:19|20)?\d{2}[ \t.]*$"
 )
-LOOSE_YEAR_RE = re.compile(
-    r"(?<![\w.])(?:19|20)\d{2}(?![\w.])|[" + APOSTROPHES + r"]\s?\d{2}(?![\w.])"
-)
+LOOSE_YEAR_RE = re.compile(r"(?<![\w.])(?:19|20)\d{2}(?![\w.])|[" + APOSTROPHES + r"]\s?\d{2}(?![\w.])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +86,14 @@ class VenueMention:
     """A venue named in a tag, with spans in the file."""
 
     venue: Venue
-    written: str           # the venue as written
-    spelling: str          # the accepted spelling it was matched to
+    written: str  # the venue as written
+    spelling: str  # the accepted spelling it was matched to
     name_span: Span
-    year_text: str         # the year as written ("" when none)
-    year: int | None       # the full year (two digits expanded)
-    form: str | None       # a YEAR_FORMS key, "other", or None (no attached year)
+    year_text: str  # the year as written ("" when none)
+    year: int | None  # the full year (two digits expanded)
+    form: str | None  # a YEAR_FORMS key, "other", or None (no attached year)
     year_span: Span | None  # from the end of the venue name to the end of the year
-    attached: bool         # the year directly follows the venue name
+    attached: bool  # the year directly follows the venue name
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +122,9 @@ def load_vocabulary(extra: Mapping[str, Any] | None = None) -> Vocabulary:
 def builtin_venues() -> tuple[tuple[str, Venue], ...]:
     path = resources.files("listlint").joinpath("data/venues.toml")
     data = tomllib.loads(path.read_text("utf-8"))
-    return tuple((name, make_venue(name, table, origin="venues.toml"))
-                 for name, table in data["venues"].items())
+    return tuple(
+        (name, make_venue(name, table, origin="venues.toml")) for name, table in data["venues"].items()
+    )
 
 
 def make_venue(name: str, table: Any, *, origin: str) -> Venue:
@@ -235,8 +242,7 @@ def tags_of(document: Document, context: Any) -> list[tuple[Entry, list[TagInfo]
     return parsed
 
 
-def trailing_venue(document: Document, entry: Entry, vocabulary: Vocabulary,
-                   today: int) -> TagInfo | None:
+def trailing_venue(document: Document, entry: Entry, vocabulary: Vocabulary, today: int) -> TagInfo | None:
     """A venue and year ending an entry that has no ``|`` tags (``... Scale ICML' 2022.``).
 
     Only a known venue directly followed by its year, at the very end of a
@@ -258,8 +264,7 @@ def trailing_venue(document: Document, entry: Entry, vocabulary: Vocabulary,
     return info
 
 
-def read_tags(document: Document, entry: Entry, vocabulary: Vocabulary,
-              today: int) -> list[TagInfo]:
+def read_tags(document: Document, entry: Entry, vocabulary: Vocabulary, today: int) -> list[TagInfo]:
     return [read_tag(text, start, vocabulary, today) for text, start in tag_spans(document, entry)]
 
 
@@ -281,16 +286,20 @@ def read_tag(text: str, start: int, vocabulary: Vocabulary, today: int) -> TagIn
         found.append(mention(text, start, venue, spelling, word_start, word_end, today))
         index += count
     chosen = next((m for m in found if m.attached), found[0] if found else None)
-    return TagInfo(text=text, span=Span(start, start + len(text)), venue=chosen,
-                   unknown=None if chosen else unknown)
+    return TagInfo(
+        text=text, span=Span(start, start + len(text)), venue=chosen, unknown=None if chosen else unknown
+    )
 
 
-def match_venue(text: str, tokens: list[tuple[str, int, int]], index: int,
-                vocabulary: Vocabulary) -> tuple[tuple[Venue, str], int] | None:
+def match_venue(
+    text: str, tokens: list[tuple[str, int, int]], index: int, vocabulary: Vocabulary
+) -> tuple[tuple[Venue, str], int] | None:
     for count in range(min(vocabulary.longest, len(tokens) - index), 0, -1):
         group = tokens[index : index + count]
-        if any(after[1] - before[2] != 1 or text[before[2]] != " "
-               for before, after in zip(group, group[1:], strict=False)):
+        if any(
+            after[1] - before[2] != 1 or text[before[2]] != " "
+            for before, after in zip(group, group[1:], strict=False)
+        ):
             continue  # the words of a spelling are separated by single spaces
         found = vocabulary.lookup(" ".join(word for word, _, _ in group))
         if found is not None:
@@ -298,24 +307,35 @@ def match_venue(text: str, tokens: list[tuple[str, int, int]], index: int,
     return None
 
 
-def mention(text: str, base: int, venue: Venue, spelling: str, word_start: int, word_end: int,
-            today: int) -> VenueMention:
+def mention(
+    text: str, base: int, venue: Venue, spelling: str, word_start: int, word_end: int, today: int
+) -> VenueMention:
     written = text[word_start:word_end]
     attached = ATTACHED_YEAR_RE.match(text, word_end)
     if attached:
         before, apostrophe, after, digits = attached.groups()
         return VenueMention(
-            venue=venue, written=written, spelling=spelling,
-            name_span=Span(base + word_start, base + word_end), year_text=digits,
-            year=full_year(digits, today), form=classify_year(before, apostrophe, after, digits),
-            year_span=Span(base + word_end, base + attached.end()), attached=True,
+            venue=venue,
+            written=written,
+            spelling=spelling,
+            name_span=Span(base + word_start, base + word_end),
+            year_text=digits,
+            year=full_year(digits, today),
+            form=classify_year(before, apostrophe, after, digits),
+            year_span=Span(base + word_end, base + attached.end()),
+            attached=True,
         )
     loose = LOOSE_YEAR_RE.search(text)
     digits = loose.group().lstrip(APOSTROPHES).strip() if loose else ""
     return VenueMention(
-        venue=venue, written=written, spelling=spelling,
-        name_span=Span(base + word_start, base + word_end), year_text=digits,
-        year=full_year(digits, today) if digits else None, form=None, year_span=None,
+        venue=venue,
+        written=written,
+        spelling=spelling,
+        name_span=Span(base + word_start, base + word_end),
+        year_text=digits,
+        year=full_year(digits, today) if digits else None,
+        form=None,
+        year_span=None,
         attached=False,
     )
 

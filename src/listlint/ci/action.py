@@ -28,8 +28,7 @@ from typing import Any
 
 from listlint.errors import ListlintError, UsageError
 
-__all__ = ["main", "Inputs", "read_inputs", "base_commit", "expand_paths", "build_argv",
-           "write_outputs"]
+__all__ = ["main", "Inputs", "read_inputs", "base_commit", "expand_paths", "build_argv", "write_outputs"]
 
 TRUE, FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
 PR_EVENTS = ("pull_request", "pull_request_target")
@@ -117,8 +116,9 @@ def base_commit(env: Mapping[str, str], changed_only: str) -> str | None:
     if changed_only == "auto":
         return base if event_name in (*PR_EVENTS, "merge_group") else None
     if not base:
-        raise UsageError(f"input changed-only: no base commit to compare with for a "
-                         f"{event_name or 'non-GitHub'} event")
+        raise UsageError(
+            f"input changed-only: no base commit to compare with for a {event_name or 'non-GitHub'} event"
+        )
     return str(base)
 
 
@@ -167,8 +167,14 @@ def sarif_path(inputs: Inputs, env: Mapping[str, str]) -> Path | None:
 
 
 def build_argv(inputs: Inputs, paths: Sequence[str], base: str | None) -> list[str]:
-    argv = ["check", "--output-format", "github", "--fail-on", inputs.fail_on,
-            "--online" if inputs.online else "--no-online"]
+    argv = [
+        "check",
+        "--output-format",
+        "github",
+        "--fail-on",
+        inputs.fail_on,
+        "--online" if inputs.online else "--no-online",
+    ]
     if inputs.config:
         argv += ["--config", inputs.config]
     if base:
@@ -217,18 +223,25 @@ def run(env: Mapping[str, str]) -> int:
     sarif = sarif_path(inputs, env)
     if sarif is not None:
         sarif.parent.mkdir(parents=True, exist_ok=True)
-        report(argparse.Namespace(**{**vars(args), "output_format": "sarif",
-                                     "output_file": sarif, "statistics": False}),
-               settings, result)
+        report(
+            argparse.Namespace(
+                **{**vars(args), "output_format": "sarif", "output_file": sarif, "statistics": False}
+            ),
+            settings,
+            result,
+        )
     counts = Counter(d.severity.value for d in result.diagnostics)
-    write_outputs({
-        "errors": str(counts["error"]),
-        "warnings": str(counts["warning"]),
-        "notices": str(counts["info"]),
-        "total": str(sum(counts.values())),
-        "sarif-file": str(sarif.resolve()) if sarif is not None else "",
-        "changed-since": base or "",
-    }, env)
+    write_outputs(
+        {
+            "errors": str(counts["error"]),
+            "warnings": str(counts["warning"]),
+            "notices": str(counts["info"]),
+            "total": str(sum(counts.values())),
+            "sarif-file": str(sarif.resolve()) if sarif is not None else "",
+            "changed-since": base or "",
+        },
+        env,
+    )
     return int(exit_code(result.diagnostics, args))
 
 

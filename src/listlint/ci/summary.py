@@ -20,15 +20,25 @@ from urllib.parse import quote
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
 
-__all__ = ["MAX_SUMMARY_BYTES", "cell", "render_summary", "line_link", "append_job_summary",
-           "section_health"]
+__all__ = ["MAX_SUMMARY_BYTES", "cell", "render_summary", "line_link", "append_job_summary", "section_health"]
 
 MAX_SUMMARY_BYTES = 1024 * 1024
 # Left free under the limit for GitHub's own framing and other writers.
 MARGIN_BYTES = 16 * 1024
 ICONS = {"error": "🔴 error", "warning": "🟡 warning", "info": "🔵 info"}
-ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;",
-                         "`": "\\`", "[": "\\[", "]": "\\]", "*": "\\*"})
+ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "|": "\\|",
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+        "`": "\\`",
+        "[": "\\[",
+        "]": "\\]",
+        "*": "\\*",
+    }
+)
 
 
 def cell(text: str) -> str:
@@ -58,8 +68,11 @@ def section_health(document: Document, diagnostics: Sequence[Diagnostic]) -> lis
             continue
         section = document.section_at(document.source.line_offset(d.line))
         findings[index.get(section.line, 0) if section else 0] += 1
-    return [SectionHealth(name, entries[i], links[i], findings[i])
-            for i, name in enumerate(names) if entries[i] or findings[i]]
+    return [
+        SectionHealth(name, entries[i], links[i], findings[i])
+        for i, name in enumerate(names)
+        if entries[i] or findings[i]
+    ]
 
 
 def repository_path(path: str, env: Mapping[str, str]) -> str | None:
@@ -82,10 +95,16 @@ def line_link(d: Diagnostic, env: Mapping[str, str]) -> str | None:
     return f"{server}/{repository}/blob/{sha}/{quote(relative)}#{lines}"
 
 
-def render_summary(diagnostics: Sequence[Diagnostic], *, files: int,
-                   documents: Sequence[Document] = (), env: Mapping[str, str] | None = None,
-                   budget: int = MAX_SUMMARY_BYTES - MARGIN_BYTES,
-                   title: str = "listlint", changed_only: bool = False) -> str:
+def render_summary(
+    diagnostics: Sequence[Diagnostic],
+    *,
+    files: int,
+    documents: Sequence[Document] = (),
+    env: Mapping[str, str] | None = None,
+    budget: int = MAX_SUMMARY_BYTES - MARGIN_BYTES,
+    title: str = "listlint",
+    changed_only: bool = False,
+) -> str:
     """The Markdown summary, at most ``budget`` bytes of UTF-8."""
     env = os.environ if env is None else env
     head = headline(diagnostics, files=files, title=title, changed_only=changed_only)
@@ -97,20 +116,26 @@ def render_summary(diagnostics: Sequence[Diagnostic], *, files: int,
     return head + findings + health
 
 
-def headline(diagnostics: Sequence[Diagnostic], *, files: int, title: str,
-             changed_only: bool) -> str:
+def headline(diagnostics: Sequence[Diagnostic], *, files: int, title: str, changed_only: bool) -> str:
     severities = Counter(d.severity.value for d in diagnostics)
-    counts = ", ".join(f"{severities[s.value]} {s.value}{'s' if severities[s.value] != 1 else ''}"
-                       for s in Severity if severities[s.value])
+    counts = ", ".join(
+        f"{severities[s.value]} {s.value}{'s' if severities[s.value] != 1 else ''}"
+        for s in Severity
+        if severities[s.value]
+    )
     scope = " (lines changed in this pull request)" if changed_only else ""
-    lines = [f"## {cell(title)}", "",
-             f"Checked {files} file{'s' if files != 1 else ''}{scope}: "
-             f"{counts or 'no problems found'}.", ""]
+    lines = [
+        f"## {cell(title)}",
+        "",
+        f"Checked {files} file{'s' if files != 1 else ''}{scope}: {counts or 'no problems found'}.",
+        "",
+    ]
     if diagnostics:
         by_rule = Counter((d.code, d.name, d.severity.value) for d in diagnostics)
         lines += ["| rule | severity | findings |", "| --- | --- | ---: |"]
         for (code, name, severity), count in sorted(
-                by_rule.items(), key=lambda item: (Severity(item[0][2]).rank, item[0][0])):
+            by_rule.items(), key=lambda item: (Severity(item[0][2]).rank, item[0][0])
+        ):
             lines.append(f"| `{code}` {cell(name)} | {ICONS[severity]} | {count} |")
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -134,9 +159,11 @@ def findings_table(diagnostics: Sequence[Diagnostic], env: Mapping[str, str], bu
     text = header + "".join(rows)
     missing = len(ordered) - len(rows)
     if missing:
-        text += (f"\n… {missing} more finding{'s' if missing != 1 else ''} not listed: "
-                 "GitHub limits a job summary to 1 MiB. The log of this step, or a JSON or "
-                 "SARIF report, has all of them.\n")
+        text += (
+            f"\n… {missing} more finding{'s' if missing != 1 else ''} not listed: "
+            "GitHub limits a job summary to 1 MiB. The log of this step, or a JSON or "
+            "SARIF report, has all of them.\n"
+        )
     return text + "\n"
 
 
@@ -148,15 +175,21 @@ def finding_row(d: Diagnostic, env: Mapping[str, str]) -> str:
     return f"| {place} | `{d.code}` {cell(d.name)} | {severity} | {cell(d.message)} |\n"
 
 
-def health_table(documents: Sequence[Document], diagnostics: Sequence[Diagnostic],
-                 env: Mapping[str, str]) -> str:
-    lines = ["### Sections", "", "| file | section | entries | links | findings |",
-             "| --- | --- | ---: | ---: | ---: |"]
+def health_table(
+    documents: Sequence[Document], diagnostics: Sequence[Diagnostic], env: Mapping[str, str]
+) -> str:
+    lines = [
+        "### Sections",
+        "",
+        "| file | section | entries | links | findings |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
     for document in documents:
         for row in section_health(document, diagnostics):
             name = repository_path(document.path, env) or document.path
-            lines.append(f"| {cell(name)} | {cell(row.path)} | {row.entries} | "
-                         f"{row.links} | {row.findings} |")
+            lines.append(
+                f"| {cell(name)} | {cell(row.path)} | {row.entries} | {row.links} | {row.findings} |"
+            )
     return "\n".join(lines) + "\n\n"
 
 
@@ -184,13 +217,26 @@ def summary_budget(env: Mapping[str, str] | None = None) -> int:
     return max(MAX_SUMMARY_BYTES - MARGIN_BYTES - used, 4096)
 
 
-def write_job_summary(diagnostics: Sequence[Diagnostic], *, files: int,
-                      documents: Sequence[Document] = (), changed_only: bool = False,
-                      title: str = "listlint", env: Mapping[str, str] | None = None) -> bool:
+def write_job_summary(
+    diagnostics: Sequence[Diagnostic],
+    *,
+    files: int,
+    documents: Sequence[Document] = (),
+    changed_only: bool = False,
+    title: str = "listlint",
+    env: Mapping[str, str] | None = None,
+) -> bool:
     """Render and append the summary when ``$GITHUB_STEP_SUMMARY`` is set."""
     env = os.environ if env is None else env
     if not env.get("GITHUB_STEP_SUMMARY"):
         return False
-    text = render_summary(diagnostics, files=files, documents=documents, env=env,
-                          budget=summary_budget(env), title=title, changed_only=changed_only)
+    text = render_summary(
+        diagnostics,
+        files=files,
+        documents=documents,
+        env=env,
+        budget=summary_budget(env),
+        title=title,
+        changed_only=changed_only,
+    )
     return append_job_summary(text, env)

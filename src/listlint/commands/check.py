@@ -81,8 +81,13 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     settings = load_settings(args.config)
-    overrides = {"select": args.select, "extend_select": args.extend_select,
-                 "ignore": args.ignore, "online": args.online, "shard": args.shard}
+    overrides = {
+        "select": args.select,
+        "extend_select": args.extend_select,
+        "ignore": args.ignore,
+        "online": args.online,
+        "shard": args.shard,
+    }
     overrides.update(network_overrides(args))
     if args.shard:
         try:
@@ -104,8 +109,7 @@ def network_overrides(args: argparse.Namespace) -> dict[str, object]:
         "allow_private_hosts": getattr(args, "allow_private_hosts", None),
         "user_agent": getattr(args, "user_agent", None),
         "cache": False if getattr(args, "no_cache", False) else None,
-        "cache_dir": str(Path(args.cache_dir).resolve()) if getattr(args, "cache_dir", None)
-        else None,
+        "cache_dir": str(Path(args.cache_dir).resolve()) if getattr(args, "cache_dir", None) else None,
     }
     for key, value in values.items():
         if value is None:
@@ -133,8 +137,9 @@ def show_diff(result: RunResult) -> int:
 def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> None:
     diagnostics = result.diagnostics
     notes = list(result.services.stats.get("notes", []))
-    summary = summarize([f.source.path for f in result.files], diagnostics,
-                        fixed=len(result.fixed), notes=notes)
+    summary = summarize(
+        [f.source.path for f in result.files], diagnostics, fixed=len(result.fixed), notes=notes
+    )
     format_name = args.output_format or "text"
     with ExitStack() as stack:
         stream = stack.enter_context(open_report(args.output_file))
@@ -156,9 +161,12 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
     if format_name == "github":
         from listlint.ci.summary import write_job_summary
 
-        write_job_summary(diagnostics, files=len(result.files),
-                          documents=[f.document for f in result.files],
-                          changed_only=bool(getattr(args, "changed_since", None)))
+        write_job_summary(
+            diagnostics,
+            files=len(result.files),
+            documents=[f.document for f in result.files],
+            changed_only=bool(getattr(args, "changed_since", None)),
+        )
     if args.statistics:
         write_statistics(sys.stderr, diagnostics)
 

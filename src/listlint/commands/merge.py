@@ -24,8 +24,12 @@ from listlint.rules.base import Rule
 
 __all__ = ["merge_reports", "read_report", "Report"]
 
-SARIF_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.INFO,
-                "none": Severity.INFO}
+SARIF_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "note": Severity.INFO,
+    "none": Severity.INFO,
+}
 
 
 @dataclass(slots=True)
@@ -41,8 +45,7 @@ class Report:
 
 def merge_reports(args: argparse.Namespace) -> int:
     reports = [read_report(Path(path)) for path in args.reports]
-    merged = sorted(dedupe(d for report in reports for d in report.diagnostics),
-                    key=Diagnostic.sort_key)
+    merged = sorted(dedupe(d for report in reports for d in report.diagnostics), key=Diagnostic.sort_key)
     paths = sorted({d.path for d in merged})
     files = max([len(paths), *(report.files for report in reports)])
     # Summary.files holds names; shard reports only carry a count, so pad with blanks.
@@ -50,8 +53,9 @@ def merge_reports(args: argparse.Namespace) -> int:
     summary = summarize(names, merged, fixed=sum(report.fixed for report in reports))
     format_name = args.output_format or "text"
     with open_report(args.output_file) as stream:
-        reporter = reporter_class(format_name)(stream=stream, rules=rules_of(reports, merged),
-                                               root=Path.cwd())
+        reporter = reporter_class(format_name)(
+            stream=stream, rules=rules_of(reports, merged), root=Path.cwd()
+        )
         emit(reporter, merged, summary)
     if format_name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from listlint.ci.summary import write_job_summary
@@ -108,9 +112,11 @@ def from_sarif(data: dict[str, Any]) -> Report:
         rules = driver.get("rules") or []
         for rule in rules:
             level = rule.get("defaultConfiguration", {}).get("level", "warning")
-            report.rules[rule["id"]] = (rule.get("name") or rule["id"],
-                                        rule.get("shortDescription", {}).get("text", ""),
-                                        SARIF_LEVELS[level])
+            report.rules[rule["id"]] = (
+                rule.get("name") or rule["id"],
+                rule.get("shortDescription", {}).get("text", ""),
+                SARIF_LEVELS[level],
+            )
         for result in run.get("results") or []:
             report.diagnostics.append(checked(sarif_diagnostic(result, rules)))
     return report
@@ -119,21 +125,29 @@ def from_sarif(data: dict[str, Any]) -> Report:
 def sarif_diagnostic(result: dict[str, Any], rules: list[dict[str, Any]]) -> Diagnostic:
     code = result.get("ruleId")
     index = result.get("ruleIndex")
-    rule = rules[index] if isinstance(index, int) and 0 <= index < len(rules) else next(
-        (r for r in rules if r.get("id") == code), {})
+    rule = (
+        rules[index]
+        if isinstance(index, int) and 0 <= index < len(rules)
+        else next((r for r in rules if r.get("id") == code), {})
+    )
     code = code or rule["id"]
     location = result["locations"][0]["physicalLocation"]
     region = location["region"]
     line, column = int(region["startLine"]), int(region.get("startColumn", 1))
     end_line = int(region.get("endLine", line))
     return Diagnostic(
-        code=code, name=rule.get("name") or code,
+        code=code,
+        name=rule.get("name") or code,
         severity=SARIF_LEVELS[result.get("level") or "warning"],
-        message=result["message"]["text"], path=location["artifactLocation"]["uri"],
-        line=line, column=column, end_line=end_line,
+        message=result["message"]["text"],
+        path=location["artifactLocation"]["uri"],
+        line=line,
+        column=column,
+        end_line=end_line,
         end_column=int(region.get("endColumn", column)),
         url=(result.get("properties") or {}).get("url"),
-        fix=sarif_fix(result), help_url=rule.get("helpUri", ""),
+        fix=sarif_fix(result),
+        help_url=rule.get("helpUri", ""),
     )
 
 
@@ -143,14 +157,24 @@ def sarif_fix(result: dict[str, Any]) -> Fix | None:
         return None
     fix = fixes[0]
     edits = tuple(
-        Edit(start=-1, end=-1, content=r.get("insertedContent", {}).get("text", ""),
-             line=r["deletedRegion"]["startLine"], column=r["deletedRegion"]["startColumn"],
-             end_line=r["deletedRegion"]["endLine"], end_column=r["deletedRegion"]["endColumn"])
-        for change in fix["artifactChanges"] for r in change["replacements"]
+        Edit(
+            start=-1,
+            end=-1,
+            content=r.get("insertedContent", {}).get("text", ""),
+            line=r["deletedRegion"]["startLine"],
+            column=r["deletedRegion"]["startColumn"],
+            end_line=r["deletedRegion"]["endLine"],
+            end_column=r["deletedRegion"]["endColumn"],
+        )
+        for change in fix["artifactChanges"]
+        for r in change["replacements"]
     )
     applicability = (fix.get("properties") or {}).get("applicability", "safe")
-    return Fix(message=fix.get("description", {}).get("text", ""), edits=edits,
-               applicability="unsafe" if applicability == "unsafe" else "safe")
+    return Fix(
+        message=fix.get("description", {}).get("text", ""),
+        edits=edits,
+        applicability="unsafe" if applicability == "unsafe" else "safe",
+    )
 
 
 def checked(d: Diagnostic) -> Diagnostic:
@@ -178,9 +202,11 @@ def rules_of(reports: list[Report], merged: list[Diagnostic]) -> list[Rule]:
             continue
         first = next((d for d in merged if d.code == code), None)
         name, summary, level = described.get(code) or (
-            first.name if first else code, "", first.severity if first else Severity.WARNING)
-        rules.append(Rule(code=code, name=name, summary=summary or name, severity=level,
-                          check=no_check))
+            first.name if first else code,
+            "",
+            first.severity if first else Severity.WARNING,
+        )
+        rules.append(Rule(code=code, name=name, summary=summary or name, severity=level, check=no_check))
     return rules
 
 

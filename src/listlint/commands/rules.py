@@ -23,13 +23,31 @@ def all_rules(args: argparse.Namespace) -> list[Rule]:
 def list_rules(args: argparse.Namespace) -> int:
     rules = all_rules(args)
     if args.output_format == "json":
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.value, "fixable": r.fixable,
-                 "needs_network": r.needs_network, "summary": r.summary} for r in rules]
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "fixable": r.fixable,
+                "needs_network": r.needs_network,
+                "summary": r.summary,
+            }
+            for r in rules
+        ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
     header = ("code", "name", "severity", "fixable", "network", "summary")
-    rows_text = [(r.code, r.name, r.severity.value, "yes" if r.fixable else "no",
-                  "yes" if r.needs_network else "no", r.summary) for r in rules]
+    rows_text = [
+        (
+            r.code,
+            r.name,
+            r.severity.value,
+            "yes" if r.fixable else "no",
+            "yes" if r.needs_network else "no",
+            r.summary,
+        )
+        for r in rules
+    ]
     widths = [max(len(row[i]) for row in [header, *rows_text]) for i in range(5)]
     for row in [header, *rows_text]:
         cells = [value.ljust(widths[i]) for i, value in enumerate(row[:5])]
@@ -59,8 +77,11 @@ def show_rule(args: argparse.Namespace) -> int:
     if rule is None:
         raise UsageError(f"unknown rule {wanted!r} (see 'listlint rules')")
     page = find_doc(rule)
-    text = page.read_text(encoding="utf-8") if page else (
-        f"# {rule.name} ({rule.code})\n\n{rule.summary}\n\nSee {rule.help_url}\n")
+    text = (
+        page.read_text(encoding="utf-8")
+        if page
+        else (f"# {rule.name} ({rule.code})\n\n{rule.summary}\n\nSee {rule.help_url}\n")
+    )
     if wants_color(sys.stdout):
         from rich.console import Console
         from rich.markdown import Markdown

@@ -47,8 +47,9 @@ def simple_children(content: str) -> list[Token] | None:
             return None  # an entity would be decoded
         if start > position:
             children.append(text_token(content[position:start], 0))
-        children.append(Token("link_open", "a", 1, attrs={"href": url},
-                              meta={"start": start, "end": match.end()}))
+        children.append(
+            Token("link_open", "a", 1, attrs={"href": url}, meta={"start": start, "end": match.end()})
+        )
         children.append(text_token(match.group(1), 1))
         children.append(Token("link_close", "a", -1))
         position = match.end()

@@ -205,8 +205,17 @@ class DocumentBuilder:
         start = min(start, imap.to_source(0))
         end = self.source.line_ends[last - 1]
         self.document.entries.append(
-            build_entry(self.source, inline.content, located, Span(start, end), first, last,
-                        section=self.section, depth=depth, children=inline.children)
+            build_entry(
+                self.source,
+                inline.content,
+                located,
+                Span(start, end),
+                first,
+                last,
+                section=self.section,
+                depth=depth,
+                children=inline.children,
+            )
         )
 
     def add_row(self, row: Token, cells: list[Token], line_offset: int) -> None:
@@ -227,11 +236,22 @@ class DocumentBuilder:
         cells_text = [plain_text(cell.children).strip() for cell in cells]
         self.document.entries.append(
             Entry(
-                span=Span(start, end), line=first, end_line=first, section=self.section, depth=0,
-                kind="row", raw=self.source.text[start:end], links=tuple(links),
-                name=primary.text, title=strip_markup(primary.text),
+                span=Span(start, end),
+                line=first,
+                end_line=first,
+                section=self.section,
+                depth=0,
+                kind="row",
+                raw=self.source.text[start:end],
+                links=tuple(links),
+                name=primary.text,
+                title=strip_markup(primary.text),
                 description=" | ".join(text for text in cells_text if text),
-                tags_text="", tags=(), tags_span=None, separator_span=None, after_link_span=None,
+                tags_text="",
+                tags=(),
+                tags_span=None,
+                separator_span=None,
+                after_link_span=None,
             )
         )
 
@@ -242,8 +262,9 @@ class DocumentBuilder:
 
     # -- links --------------------------------------------------------------
 
-    def collect_links(self, inline: Token, line_offset: int, *, first_line: int | None = None,
-                      hint: int = 0) -> LocatedLinks:
+    def collect_links(
+        self, inline: Token, line_offset: int, *, first_line: int | None = None, hint: int = 0
+    ) -> LocatedLinks:
         if first_line is None:
             first_line = self.lines(inline, line_offset)[0]
         located = locate_links(self.source, inline, first_line, hint)
@@ -281,8 +302,12 @@ class DocumentBuilder:
 
     def add_comment(self, match: re.Match[str], start: int, end: int) -> None:
         self.document.comments.append(
-            Comment(text=match.group(1).strip(), span=Span(start, end),
-                    line=self.source.position(start)[0], end_line=self.source.position(end)[0])
+            Comment(
+                text=match.group(1).strip(),
+                span=Span(start, end),
+                line=self.source.position(start)[0],
+                end_line=self.source.position(end)[0],
+            )
         )
 
     def lines(self, token: Token, line_offset: int) -> tuple[int, int]:
@@ -320,13 +345,24 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
             link = markdown_link(src, imap, start + 1, end, "image", plain_text(child.children))
         elif child.markup == "autolink":
             span = Span(imap.to_source(start + 1), imap.to_source(end - 1))
-            link = Link(text=src[start + 1 : end - 1], url=src[start + 1 : end - 1],
-                        span=Span(imap.to_source(start), imap.to_source(end)),
-                        text_span=span, url_span=span, kind="autolink")
+            link = Link(
+                text=src[start + 1 : end - 1],
+                url=src[start + 1 : end - 1],
+                span=Span(imap.to_source(start), imap.to_source(end)),
+                text_span=span,
+                url_span=span,
+                kind="autolink",
+            )
         else:
             link = plain_link(src, imap, children, index, start, end) or markdown_link(
-                src, imap, start, end, "inline", label_text(children, index),
-                href=str(child.attrs.get("href", "")))
+                src,
+                imap,
+                start,
+                end,
+                "inline",
+                label_text(children, index),
+                href=str(child.attrs.get("href", "")),
+            )
         found.append((start, end, link))
     if "<" in src:
         for found_html in html_links(src):
@@ -372,7 +408,8 @@ def add_malformed(src: str, imap: InlineMap, found: list[tuple[int, int, Link]])
                 continue
             kind: LinkKind = "reversed" if pattern is REVERSED_RE else "broken"
             link = Link(
-                text=match.group(1), url=match.group(2),
+                text=match.group(1),
+                url=match.group(2),
                 span=Span(imap.to_source(match.start()), imap.to_source(match.end())),
                 text_span=Span(imap.to_source(match.start(1)), imap.to_source(match.end(1))),
                 url_span=Span(imap.to_source(match.start(2)), imap.to_source(match.end(2))),
@@ -388,8 +425,9 @@ def mark_taken(taken: bytearray, start: int, end: int) -> None:
         taken[start:end] = b"\x01" * (end - start)
 
 
-def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: LinkKind, text: str,
-                  href: str = "") -> Link:
+def markdown_link(
+    src: str, imap: InlineMap, start: int, end: int, kind: LinkKind, text: str, href: str = ""
+) -> Link:
     """A ``[text](url)`` (or ``![alt](src)``, ``[text][ref]``) at ``src[start:end]``."""
     label_end = match_bracket(src, start)
     if label_end < 0 or label_end >= end:
@@ -413,8 +451,9 @@ def markdown_link(src: str, imap: InlineMap, start: int, end: int, kind: LinkKin
     )
 
 
-def plain_link(src: str, imap: InlineMap, children: list[Token], index: int, start: int,
-               end: int) -> Link | None:
+def plain_link(
+    src: str, imap: InlineMap, children: list[Token], index: int, start: int, end: int
+) -> Link | None:
     """The link opened at ``children[index]`` if it is ``[label](url)`` as
     written, with a plain label and no title (most links); else None.
 
@@ -430,12 +469,18 @@ def plain_link(src: str, imap: InlineMap, children: list[Token], index: int, sta
     text, url = label.content, str(children[index].attrs.get("href", ""))
     label_end = start + 1 + len(text)
     url_start = label_end + 2
-    if not (text and url_start + len(url) == end - 1 and src.startswith(text, start + 1)
-            and src.startswith("](", label_end) and src.startswith(url, url_start)
-            and src[end - 1] == ")"):
+    if not (
+        text
+        and url_start + len(url) == end - 1
+        and src.startswith(text, start + 1)
+        and src.startswith("](", label_end)
+        and src.startswith(url, url_start)
+        and src[end - 1] == ")"
+    ):
         return None
     return Link(
-        text=text, url=url,
+        text=text,
+        url=url,
         span=Span(imap.to_source(start), imap.to_source(end)),
         text_span=Span(imap.to_source(start + 1), imap.to_source(label_end)),
         url_span=Span(imap.to_source(url_start), imap.to_source(end - 1)),
@@ -448,7 +493,8 @@ def html_link(found: HtmlLink, base: int, imap: InlineMap | None = None) -> Link
         return imap.to_source(offset) if imap is not None else base + offset
 
     return Link(
-        text=found.text, url=found.url,
+        text=found.text,
+        url=found.url,
         span=Span(at(found.start), at(found.end)),
         text_span=Span(at(found.start), at(found.end)),
         url_span=Span(at(found.url_start), at(found.url_end)),
@@ -472,9 +518,18 @@ def label_text(children: list[Token], open_index: int) -> str:
     return plain_text(inner)
 
 
-def build_entry(source: Source, content: str, located: LocatedLinks, span: Span, first: int,
-                last: int, *, section: Section | None, depth: int,
-                children: list[Token] | None) -> Entry:
+def build_entry(
+    source: Source,
+    content: str,
+    located: LocatedLinks,
+    span: Span,
+    first: int,
+    last: int,
+    *,
+    section: Section | None,
+    depth: int,
+    children: list[Token] | None,
+) -> Entry:
     """Split an item into name, title, description and tags."""
     imap = located.imap
     primary_index = None
@@ -494,8 +549,9 @@ def build_entry(source: Source, content: str, located: LocatedLinks, span: Span,
     sep_match = SEPARATOR_RE.match(after) if primary_index is not None else None
     if sep_match and sep_match.end() < len(after):
         separator = sep_match.group(1).strip()
-        separator_span = Span(imap.to_source(after_start + sep_match.start()),
-                              imap.to_source(after_start + sep_match.end()))
+        separator_span = Span(
+            imap.to_source(after_start + sep_match.start()), imap.to_source(after_start + sep_match.end())
+        )
         body_start = after_start + sep_match.end()
     else:
         body_start = after_start
@@ -523,14 +579,26 @@ def build_entry(source: Source, content: str, located: LocatedLinks, span: Span,
         title = f"{plain_name} {description}"
     else:
         title = plain_name
-    after_link_span = (Span(imap.to_source(after_start), imap.to_source(len(content)))
-                       if primary_index is not None else None)
+    after_link_span = (
+        Span(imap.to_source(after_start), imap.to_source(len(content))) if primary_index is not None else None
+    )
     return Entry(
-        span=span, line=first, end_line=last, section=section, depth=depth, kind="item",
-        raw=source.text[span.start : span.end], links=tuple(located.links), name=plain_name,
-        title=" ".join(title.split()), description=description, tags_text=tags_text,
+        span=span,
+        line=first,
+        end_line=last,
+        section=section,
+        depth=depth,
+        kind="item",
+        raw=source.text[span.start : span.end],
+        links=tuple(located.links),
+        name=plain_name,
+        title=" ".join(title.split()),
+        description=description,
+        tags_text=tags_text,
         tags=tuple(tag.strip() for tag in tags_text.split(",") if tag.strip()) if tags_text else (),
-        tags_span=tags_span, separator_span=separator_span, after_link_span=after_link_span,
+        tags_span=tags_span,
+        separator_span=separator_span,
+        after_link_span=after_link_span,
     )
 
 

@@ -30,7 +30,8 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 # Cloud metadata endpoints that are not already link-local or private.
 METADATA_ADDRESSES = frozenset({"100.100.100.200", "fd00:ec2::254"})
 DEFINITE_DNS_ERRORS = frozenset(
-    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    code
+    for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
     if code is not None
 )
 
@@ -95,11 +96,15 @@ def system_resolver() -> Resolver:
 async def lookup(host: str, port: int) -> list[str]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+        )
     except socket.gaierror as exc:
         definite = exc.errno in DEFINITE_DNS_ERRORS
-        raise ResolveError(host, "the name does not resolve" if definite
-                           else f"name lookup failed ({exc.strerror})", definite=definite) from exc
+        raise ResolveError(
+            host,
+            "the name does not resolve" if definite else f"name lookup failed ({exc.strerror})",
+            definite=definite,
+        ) from exc
     except (OSError, UnicodeError) as exc:
         raise ResolveError(host, f"name lookup failed ({exc})", definite=False) from exc
     addresses: list[str] = []
@@ -112,8 +117,11 @@ async def lookup(host: str, port: int) -> list[str]:
     return addresses
 
 
-def static_resolver(table: Mapping[str, str | list[str]], *, fallback: Resolver | None = None,
-                    ) -> Resolver:
+def static_resolver(
+    table: Mapping[str, str | list[str]],
+    *,
+    fallback: Resolver | None = None,
+) -> Resolver:
     """A resolver from a table (``{"example.org": "127.0.0.1"}``), for tests and benchmarks.
 
     IP literals resolve to themselves; other names not in the table go to

@@ -62,11 +62,11 @@ class ArxivUnavailable(ListlintError):
 class ArxivRecord:
     """What listlint keeps of an arXiv record (the latest version's metadata)."""
 
-    id: str          # without version: 2408.12757
-    version: int     # the latest version
+    id: str  # without version: 2408.12757
+    version: int  # the latest version
     title: str
-    published: str   # ISO date-time of version 1
-    updated: str     # ISO date-time of the latest version
+    published: str  # ISO date-time of version 1
+    updated: str  # ISO date-time of the latest version
     comment: str = ""
     summary: str = ""  # its beginning only (withdrawal notices live there too)
 
@@ -122,8 +122,9 @@ def is_well_formed(arxiv_id: str) -> bool:
     return bool(NEW_ID_RE.fullmatch(arxiv_id) or OLD_ID_RE.fullmatch(arxiv_id))
 
 
-def fetch_records(ids: Iterable[str], config: ArxivConfig,
-                  *, sleep: Callable[[float], None] | None = None) -> FetchOutcome:
+def fetch_records(
+    ids: Iterable[str], config: ArxivConfig, *, sleep: Callable[[float], None] | None = None
+) -> FetchOutcome:
     """Query every ID (without versions) in batches; never raises for API trouble."""
     outcome = FetchOutcome()
     wanted = list(dict.fromkeys(ids))
@@ -143,9 +144,13 @@ def fetch_records(ids: Iterable[str], config: ArxivConfig,
             except ArxivUnavailable as exc:
                 outcome.error = str(exc)
                 for rest in batches[index:]:
-                    outcome.unchecked.update(i for i in rest if i not in outcome.records
-                                             and i not in outcome.missing
-                                             and i not in outcome.malformed)
+                    outcome.unchecked.update(
+                        i
+                        for i in rest
+                        if i not in outcome.records
+                        and i not in outcome.missing
+                        and i not in outcome.malformed
+                    )
                 break
     finally:
         outcome.requests = client.request_count
@@ -153,8 +158,13 @@ def fetch_records(ids: Iterable[str], config: ArxivConfig,
     return outcome
 
 
-def query_batch(client: Client, batch: Sequence[str], config: ArxivConfig, outcome: FetchOutcome,
-                sleep: Callable[[float], None] | None) -> None:
+def query_batch(
+    client: Client,
+    batch: Sequence[str],
+    config: ArxivConfig,
+    outcome: FetchOutcome,
+    sleep: Callable[[float], None] | None,
+) -> None:
     """One ``id_list`` request (with retries); a 400 splits the batch to find the bad ID."""
     try:
         results, skipped = client.fetch_with_retries(batch, config, sleep)
@@ -227,15 +237,20 @@ def exception_chain(exc: BaseException) -> list[BaseException]:
         chain.append(current)
         nested = [arg for arg in current.args if isinstance(arg, BaseException)]
         reason = getattr(current, "reason", None)
-        current = current.__cause__ or current.__context__ or (
-            reason if isinstance(reason, BaseException) else nested[0] if nested else None)
+        current = (
+            current.__cause__
+            or current.__context__
+            or (reason if isinstance(reason, BaseException) else nested[0] if nested else None)
+        )
     return chain
 
 
 def name_unresolved(exc: BaseException) -> bool:
     """Whether a requests/urllib3 error comes from a host name that does not resolve."""
-    return any(isinstance(link, socket.gaierror) or type(link).__name__ == "NameResolutionError"
-               for link in exception_chain(exc))
+    return any(
+        isinstance(link, socket.gaierror) or type(link).__name__ == "NameResolutionError"
+        for link in exception_chain(exc)
+    )
 
 
 def root_reason(exc: BaseException) -> str:
@@ -285,7 +300,8 @@ class Client:
         self.url = config.api_url
         self.client = InspectingClient(page_size=100, delay_seconds=config.delay, num_retries=0)
         self.client.query_url_format = self.url.replace("{", "{{").replace("}", "}}") + (
-            "&{}" if "?" in self.url else "?{}")
+            "&{}" if "?" in self.url else "?{}"
+        )
         self.client._session.close()
         self.client._session = WatchingSession()
 
@@ -319,18 +335,19 @@ class Client:
     def wait_seconds(self, exponential: Callable[[Any], float]) -> Callable[[Any], float]:
         def wait(state: Any) -> float:
             return min(max(exponential(state), self.retry_after), MAX_WAIT)
+
         return wait
 
-    def fetch_with_retries(self, batch: Sequence[str], config: ArxivConfig,
-                           sleep: Callable[[float], None] | None) -> tuple[list[Any], bool]:
+    def fetch_with_retries(
+        self, batch: Sequence[str], config: ArxivConfig, sleep: Callable[[float], None] | None
+    ) -> tuple[list[Any], bool]:
         from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
         extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
         retrying = Retrying(
             retry=retry_if_exception_type(TransientError),
             stop=stop_after_attempt(config.retries + 1),
-            wait=self.wait_seconds(
-                wait_exponential(multiplier=max(config.delay, 0.001), max=MAX_WAIT)),
+            wait=self.wait_seconds(wait_exponential(multiplier=max(config.delay, 0.001), max=MAX_WAIT)),
             reraise=True,
             **extra,
         )
@@ -361,8 +378,11 @@ class Client:
             raise ArxivUnavailable(f"arXiv API {self.url}: HTTP {exc.status}") from exc
         except arxiv.UnexpectedEmptyPageError as exc:
             raise TransientError("an unexpectedly empty page") from exc
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema) as exc:
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+        ) as exc:
             raise ArxivUnavailable(f"arXiv API URL {self.url!r} is invalid: {exc}") from exc
         except requests.exceptions.ConnectionError as exc:
             if name_unresolved(exc):

@@ -138,8 +138,7 @@ class ArxivReview:
 
     @property
     def unchecked(self) -> list[Judgement]:
-        return [j for path in self.targets for j in self.judgements.get(path, [])
-                if j.status == "unchecked"]
+        return [j for path in self.targets for j in self.judgements.get(path, []) if j.status == "unchecked"]
 
     async def review(self) -> None:
         import asyncio
@@ -190,22 +189,22 @@ class ArxivReview:
         for arxiv_id, record in fetched.records.items():
             cache.put(CACHE_NAMESPACE, arxiv_id, record.to_dict(), ttl_seconds=ttl)
         for arxiv_id in fetched.missing:
-            cache.put(CACHE_NAMESPACE, arxiv_id, {"missing": True},
-                      ttl_seconds=min(ttl, MISSING_TTL))
+            cache.put(CACHE_NAMESPACE, arxiv_id, {"missing": True}, ttl_seconds=min(ttl, MISSING_TTL))
 
     def report_stats(self, total: int) -> None:
         outcome = self.outcome
         assert outcome is not None
         stats = self.services.stats.setdefault("arxiv", {})
-        stats.update(ids=total, cached=self.from_cache, requests=outcome.requests,
-                     unchecked=len(outcome.unchecked))
+        stats.update(
+            ids=total, cached=self.from_cache, requests=outcome.requests, unchecked=len(outcome.unchecked)
+        )
         notes = self.services.stats.setdefault("notes", [])
         if total:
-            notes.append(f"arXiv: {total} IDs, {self.from_cache} from the cache, "
-                         f"{outcome.requests} API requests")
+            notes.append(
+                f"arXiv: {total} IDs, {self.from_cache} from the cache, {outcome.requests} API requests"
+            )
         if outcome.error:
-            notes.append(f"arXiv metadata not checked for {len(self.unchecked)} links: "
-                         f"{outcome.error}")
+            notes.append(f"arXiv metadata not checked for {len(self.unchecked)} links: {outcome.error}")
 
     # -- judging ---------------------------------------------------------------
 
@@ -239,11 +238,13 @@ class ArxivReview:
             other = self.id_claimed_elsewhere(judgement, everyone)
         if other is None:
             return judgement
-        return Judgement(target, judgement.status, judgement.record,
-                         TitleVerdict("mismatch", verdict.score), other)
+        return Judgement(
+            target, judgement.status, judgement.record, TitleVerdict("mismatch", verdict.score), other
+        )
 
-    def named_instead(self, target: Target, record: ArxivRecord, everyone: list[Judgement],
-                      by_name: bool) -> tuple[str, str, int] | None:
+    def named_instead(
+        self, target: Target, record: ArxivRecord, everyone: list[Judgement], by_name: bool
+    ) -> tuple[str, str, int] | None:
         assert target.entry is not None
         for other in everyone:
             other_record = other.record
@@ -252,23 +253,30 @@ class ArxivReview:
             if by_name:
                 # That other paper is *called* the entry's name ("Alpa: ..."), not merely
                 # mentions it ("DeepSpeed-MoE" mentions "MoE").
-                hit = starts_with_words(normalize_title(other_record.title),
-                                        normalize_title(stated_of(target.entry).name))
+                hit = starts_with_words(
+                    normalize_title(other_record.title), normalize_title(stated_of(target.entry).name)
+                )
             else:
                 hit = similar_titles(target.entry.title, other_record.title)
             if hit:
                 return other_record.id, other_record.title, other.target.line
         return None
 
-    def id_claimed_elsewhere(self, judgement: Judgement,
-                             everyone: list[Judgement]) -> tuple[str, str, int] | None:
+    def id_claimed_elsewhere(
+        self, judgement: Judgement, everyone: list[Judgement]
+    ) -> tuple[str, str, int] | None:
         record = judgement.record
         assert record is not None and judgement.target.entry is not None
         for other in everyone:
-            if (other is not judgement and other.record is not None and other.record.id == record.id
-                    and other.verdict is not None and other.verdict.same_paper
-                    and other.target.entry is not None
-                    and not similar_titles(other.target.entry.title, judgement.target.entry.title)):
+            if (
+                other is not judgement
+                and other.record is not None
+                and other.record.id == record.id
+                and other.verdict is not None
+                and other.verdict.same_paper
+                and other.target.entry is not None
+                and not similar_titles(other.target.entry.title, judgement.target.entry.title)
+            ):
                 return record.id, record.title, other.target.line
         return None
 
@@ -298,8 +306,12 @@ def judge_one(target: Target, outcome: FetchOutcome) -> Judgement:
     if record is None:
         return Judgement(target, "unchecked")
     verdict = None
-    if (target.primary and target.entry is not None and not is_withdrawn(record)
-            and not is_generic(target.entry.name)):
+    if (
+        target.primary
+        and target.entry is not None
+        and not is_withdrawn(record)
+        and not is_generic(target.entry.name)
+    ):
         verdict = judge_title(stated_of(target.entry), record.title)
     return Judgement(target, "found", record, verdict)
 
@@ -310,11 +322,33 @@ def stated_of(entry: Entry) -> StatedTitle:
 
 
 # Link texts that say what the link is, not which paper: no title to compare.
-GENERIC_NAMES = frozenset({
-    "paper", "pdf", "arxiv", "abs", "abstract", "link", "here", "preprint", "article",
-    "code", "project", "project page", "website", "homepage", "blog", "slides", "video",
-    "html", "url", "full paper", "paper link", "arxiv paper", "arxiv link",
-})
+GENERIC_NAMES = frozenset(
+    {
+        "paper",
+        "pdf",
+        "arxiv",
+        "abs",
+        "abstract",
+        "link",
+        "here",
+        "preprint",
+        "article",
+        "code",
+        "project",
+        "project page",
+        "website",
+        "homepage",
+        "blog",
+        "slides",
+        "video",
+        "html",
+        "url",
+        "full paper",
+        "paper link",
+        "arxiv paper",
+        "arxiv link",
+    }
+)
 
 
 def is_generic(name: str) -> bool:
@@ -323,8 +357,7 @@ def is_generic(name: str) -> bool:
 
 
 WITHDRAWN_MARKERS = ("withdrawn", "withdraw this paper", "retracted")
-WITHDRAWN_OPENINGS = ("this paper has been withdrawn", "this article has been withdrawn",
-                      "withdrawn")
+WITHDRAWN_OPENINGS = ("this paper has been withdrawn", "this article has been withdrawn", "withdrawn")
 
 
 def is_withdrawn(record: ArxivRecord) -> bool:

@@ -43,31 +43,35 @@ SHORT_NAME_WORDS = 4
 # nearly occurs in too many titles.
 FUZZY_NAME_MIN_CHARS = 4
 
-VerdictKind = Literal["match", "typo", "shortened", "extended", "subtitle", "renamed",
-                      "related", "name-missing", "mismatch"]
+VerdictKind = Literal[
+    "match", "typo", "shortened", "extended", "subtitle", "renamed", "related", "name-missing", "mismatch"
+]
 
 LATEX_ARG = re.compile(r"\\[A-Za-z]+\*?\s*\{([^{}]*)\}")
 LATEX_ACCENT = re.compile(r"\\['\"`^~=.uvHck]\s*\{?([A-Za-z])\}?")
 LATEX_ESCAPE = re.compile(r"\\([&%$#_{}])")
 LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
-DASHES = dict.fromkeys(
-    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"), "-")
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"), "-")
 APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u201a\u201b\u02bc\u0060\u00b4"), None)
 GREEK = re.compile(r"[\u0391-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03f5]")
 NON_WORD = re.compile(r"[\W_]+")
-STOPWORDS = frozenset((  # noqa: SIM905 - a word list reads best as words
-    "a an the of for and in on with via to by from at using towards toward is are without "
-    "over under into as its your you all we do can how what or not be than more most "
-    "through based beyond"
-).split())
+STOPWORDS = frozenset(
+    (  # noqa: SIM905 - a word list reads best as words
+        "a an the of for and in on with via to by from at using towards toward is are without "
+        "over under into as its your you all we do can how what or not be than more most "
+        "through based beyond"
+    ).split()
+)
 
 
 # Words too common in paper titles to tie two titles together on their own.
-GENERIC_WORDS = frozenset((  # noqa: SIM905
-    "llm llms gpu gpus moe survey attention transformer transformers model models language "
-    "languages serving inference training system systems network networks data learning deep "
-    "large small efficient fast scalable distributed parallel memory cache agent agents"
-).split())
+GENERIC_WORDS = frozenset(
+    (  # noqa: SIM905
+        "llm llms gpu gpus moe survey attention transformer transformers model models language "
+        "languages serving inference training system systems network networks data learning deep "
+        "large small efficient fast scalable distributed parallel memory cache agent agents"
+    ).split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +213,8 @@ def judge_title(stated: StatedTitle, actual: str) -> TitleVerdict:
         return TitleVerdict("subtitle", score)
     lead = lead_name(actual)
     if (stated.composed and distinctive(name) and f" {name} " in f" {real} ") or (
-            distinctive(lead) and any(f" {lead} " in f" {c} " for c in candidates)):
+        distinctive(lead) and any(f" {lead} " in f" {c} " for c in candidates)
+    ):
         # "[AQUA](url): Network-Accelerated ..." while arXiv says "... using AQUA":
         # the paper's name ties the two titles.
         return TitleVerdict("renamed", score)
@@ -228,8 +233,11 @@ def lead_name(title: str) -> str:
 def distinctive(name: str) -> bool:
     """A coined name worth matching on its own (``AQUA``, ``Ring Attention``), not ``LLM``."""
     words = name.split()
-    return (len(name) >= 3 and 0 < len(words) <= 2
-            and not any(word in STOPWORDS or word in GENERIC_WORDS for word in words))
+    return (
+        len(name) >= 3
+        and 0 < len(words) <= 2
+        and not any(word in STOPWORDS or word in GENERIC_WORDS for word in words)
+    )
 
 
 def judge_name(name: str, real: str, lead: str, score: float) -> TitleVerdict | None:

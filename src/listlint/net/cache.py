@@ -51,8 +51,14 @@ def default_cache_dir() -> Path:
 class Cache:
     """A key-value store of JSON objects with expiry.  Use :meth:`open`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None, *,
-                 notes: list[str], clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path | None,
+        *,
+        notes: list[str],
+        clock: Callable[[], float],
+    ) -> None:
         self.connection = connection
         # The database file, or None for an in-memory fallback.
         self.path = path
@@ -62,8 +68,13 @@ class Cache:
         self._failed = False
 
     @classmethod
-    def open(cls, directory: str | Path | None = None, *, notes: list[str] | None = None,
-             clock: Callable[[], float] = time.time) -> Cache:
+    def open(
+        cls,
+        directory: str | Path | None = None,
+        *,
+        notes: list[str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Cache:
         """Open (or create) the cache in ``directory`` (default: the user cache dir).
 
         Warnings (a corrupt file rebuilt, an unusable directory) are appended
@@ -162,13 +173,11 @@ def connect(path: Path | None) -> sqlite3.Connection:
         row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
         if row is None:
             with connection:
-                connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)",
-                                   (str(SCHEMA_VERSION),))
+                connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif row[0] != str(SCHEMA_VERSION):
             with connection:
                 connection.execute("DELETE FROM entries")
-                connection.execute("UPDATE meta SET value = ? WHERE name = 'schema'",
-                                   (str(SCHEMA_VERSION),))
+                connection.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION),))
         check = connection.execute("PRAGMA quick_check").fetchone()
         if check is None or check[0] != "ok":
             raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else '?'}")

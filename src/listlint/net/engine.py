@@ -124,26 +124,42 @@ class LinkEngine:
     127.0.0.1 with :func:`listlint.net.addresses.static_resolver`).
     """
 
-    def __init__(self, policy: EnginePolicy, *, client: httpx.AsyncClient | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver | None = None, cache: Cache | None = None,
-                 progress: Progress | None = None, verify: Any = True) -> None:
+    def __init__(
+        self,
+        policy: EnginePolicy,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        cache: Cache | None = None,
+        progress: Progress | None = None,
+        verify: Any = True,
+    ) -> None:
         self.policy = policy
         self.cache = cache
         self.progress = progress
         self._owns_client = client is None
         if client is None:
             if transport is None:
-                per_host = max([policy.host_concurrency, *(
-                    int(table.get("concurrency", 0)) for table in policy.hosts.values())])
-                transport = build_transport(resolver or system_resolver(),
-                                            allow_private=policy.allow_private_hosts,
-                                            max_connections=per_host + 2, verify=verify)
+                per_host = max(
+                    [
+                        policy.host_concurrency,
+                        *(int(table.get("concurrency", 0)) for table in policy.hosts.values()),
+                    ]
+                )
+                transport = build_transport(
+                    resolver or system_resolver(),
+                    allow_private=policy.allow_private_hosts,
+                    max_connections=per_host + 2,
+                    verify=verify,
+                )
             client = httpx.AsyncClient(
                 transport=transport,
                 timeout=httpx.Timeout(policy.timeout),
-                headers={"User-Agent": policy.user_agent,
-                         "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+                headers={
+                    "User-Agent": policy.user_agent,
+                    "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                },
                 follow_redirects=False,
                 trust_env=False,
             )
@@ -210,8 +226,11 @@ class LinkEngine:
 
     @property
     def verdicts(self) -> list[Verdict]:
-        return [task.result() for task in self._tasks.values()
-                if task.done() and not task.cancelled() and task.exception() is None]
+        return [
+            task.result()
+            for task in self._tasks.values()
+            if task.done() and not task.cancelled() and task.exception() is None
+        ]
 
     @property
     def network_down(self) -> bool:
@@ -250,13 +269,17 @@ class LinkEngine:
             if kinds[kind]:
                 parts.append(f"{kinds[kind]} {kind}")
         lines = ["links: " + ", ".join(parts)]
-        slow = sorted((h for h in self._hosts.values() if h.requests),
-                      key=lambda h: -h.mean_seconds)
+        slow = sorted((h for h in self._hosts.values() if h.requests), key=lambda h: -h.mean_seconds)
         if slow:
-            lines.append("links: slowest hosts: " + ", ".join(
-                f"{h.name} ({h.mean_seconds:.2f} s/request, {h.requests} requests"
-                + (f", slowed down {h.slowed}x" if h.slowed else "") + ")"
-                for h in slow[:3]))
+            lines.append(
+                "links: slowest hosts: "
+                + ", ".join(
+                    f"{h.name} ({h.mean_seconds:.2f} s/request, {h.requests} requests"
+                    + (f", slowed down {h.slowed}x" if h.slowed else "")
+                    + ")"
+                    for h in slow[:3]
+                )
+            )
         return lines
 
     # -- one URL --------------------------------------------------------------
@@ -270,8 +293,9 @@ class LinkEngine:
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:  # noqa: BLE001 - a hostile server must not crash the run
-                verdict = Verdict(url=url, kind=Kind.UNREACHABLE,
-                                  reason=f"unexpected error: {type(exc).__name__}: {exc}")
+                verdict = Verdict(
+                    url=url, kind=Kind.UNREACHABLE, reason=f"unexpected error: {type(exc).__name__}: {exc}"
+                )
             verdict = verdict.but(elapsed=time.monotonic() - started)
             self._store(verdict)
         self.counts[str(verdict.kind)] += 1
@@ -321,16 +345,26 @@ class LinkEngine:
                 target = strip_fragment(urljoin(current, answer.location.strip()))
                 scheme = urlsplit(target).scheme.lower()
                 if scheme not in ("http", "https"):
-                    return Verdict(url=url, kind=Kind.UNREACHABLE, status=answer.status,
-                                   reason=f"redirects to a non-web URL ({scheme or 'no'}: scheme); "
-                                          "not followed")
+                    return Verdict(
+                        url=url,
+                        kind=Kind.UNREACHABLE,
+                        status=answer.status,
+                        reason=f"redirects to a non-web URL ({scheme or 'no'}: scheme); not followed",
+                    )
                 if chain.count(target) >= 2:
-                    return Verdict(url=url, kind=Kind.DEAD, status=answer.status,
-                                   reason="redirect loop (" + " -> ".join([*chain[-3:], target])
-                                          + ")")
+                    return Verdict(
+                        url=url,
+                        kind=Kind.DEAD,
+                        status=answer.status,
+                        reason="redirect loop (" + " -> ".join([*chain[-3:], target]) + ")",
+                    )
                 if len(chain) > self.policy.max_redirects:
-                    return Verdict(url=url, kind=Kind.DEAD, status=answer.status,
-                                   reason=f"more than {self.policy.max_redirects} redirects")
+                    return Verdict(
+                        url=url,
+                        kind=Kind.DEAD,
+                        status=answer.status,
+                        reason=f"more than {self.policy.max_redirects} redirects",
+                    )
                 if permanent and answer.status in PERMANENT:
                     moved_to = target
                 else:
@@ -347,8 +381,7 @@ class LinkEngine:
         verdict = verdict.but(url=url)
         if len(chain) > 1 and verdict.kind is not Kind.OK:
             if verdict.kind is Kind.PRIVATE:
-                return verdict.but(reason=f"redirects to {chain[-1]}: {verdict.reason}; "
-                                          "not followed")
+                return verdict.but(reason=f"redirects to {chain[-1]}: {verdict.reason}; not followed")
             return verdict.but(reason=f"{verdict.reason} (after a redirect to {chain[-1]})")
         return verdict
 
@@ -360,21 +393,28 @@ class LinkEngine:
         if status in (404, 410):
             return Verdict(url=url, kind=Kind.DEAD, status=status, reason=described)
         if answer.signs and status not in (404, 410):
-            return Verdict(url=url, kind=Kind.BLOCKED, status=status,
-                           reason=f"{described}, {answer.signs}")
+            return Verdict(url=url, kind=Kind.BLOCKED, status=status, reason=f"{described}, {answer.signs}")
         if status in BLOCKING_STATUSES:
             reason = described
             if answer.head_status is not None and answer.head_status != status:
                 reason += f" (HEAD said {answer.head_status})"
             return Verdict(url=url, kind=Kind.BLOCKED, status=status, reason=reason)
-        if status == 429 and answer.retry_after is not None \
-                and answer.retry_after > self.policy.max_retry_after:
-            return Verdict(url=url, kind=Kind.UNREACHABLE, status=status,
-                           reason=f"{described}; Retry-After {answer.retry_after:.0f} s exceeds "
-                                  f"max-retry-after ({self.policy.max_retry_after:g} s)")
+        if (
+            status == 429
+            and answer.retry_after is not None
+            and answer.retry_after > self.policy.max_retry_after
+        ):
+            return Verdict(
+                url=url,
+                kind=Kind.UNREACHABLE,
+                status=status,
+                reason=f"{described}; Retry-After {answer.retry_after:.0f} s exceeds "
+                f"max-retry-after ({self.policy.max_retry_after:g} s)",
+            )
         if status in TRANSIENT_STATUSES:
-            return Verdict(url=url, kind=Kind.UNREACHABLE, status=status,
-                           reason=f"{described}, still after retries")
+            return Verdict(
+                url=url, kind=Kind.UNREACHABLE, status=status, reason=f"{described}, still after retries"
+            )
         return Verdict(url=url, kind=Kind.UNREACHABLE, status=status, reason=described)
 
     # -- one hop: HEAD, GET, retries --------------------------------------------
@@ -386,8 +426,9 @@ class LinkEngine:
             retry=retry_if_result(lambda attempt: attempt.again),
             stop=lambda retry_state: self._should_stop(state, host),
             wait=lambda retry_state: self._wait(state),
-            retry_error_callback=lambda retry_state: retry_state.outcome.result()
-            if retry_state.outcome else None,
+            retry_error_callback=lambda retry_state: (
+                retry_state.outcome.result() if retry_state.outcome else None
+            ),
             sleep=asyncio.sleep,
         )
         attempt: Attempt = await retrying(self._attempt, url, host, state)
@@ -404,17 +445,22 @@ class LinkEngine:
         # A 429 means "later", not "broken": it gets twice the retries.
         throttled = last is not None and last.answer is not None and last.answer.status == 429
         budget = policy.max_retries * 2 if throttled else policy.max_retries
-        return (state.failures > budget or state.timeouts > policy.timeout_retries
-                or state.connect_timeouts > 1
-                or self.offline or host.given_up(policy.host_failure_limit))
+        return (
+            state.failures > budget
+            or state.timeouts > policy.timeout_retries
+            or state.connect_timeouts > 1
+            or self.offline
+            or host.given_up(policy.host_failure_limit)
+        )
 
     def _wait(self, state: HopState) -> float:
         last = state.last
         if last is not None and last.wait is not None:
             return last.wait
         # Exponential backoff with "equal jitter": half fixed, half random.
-        delay: float = min(self.policy.backoff_max,
-                           self.policy.backoff_base * 2.0 ** max(0, state.failures - 1))
+        delay: float = min(
+            self.policy.backoff_max, self.policy.backoff_base * 2.0 ** max(0, state.failures - 1)
+        )
         return delay / 2 + random.uniform(0, delay / 2)
 
     async def _attempt(self, url: str, host: HostState, state: HopState) -> Attempt:
@@ -428,13 +474,16 @@ class LinkEngine:
     def _refusal(self, url: str, host: HostState) -> Attempt | None:
         """A failure without a request: the network is down or the host was given up."""
         if self.offline:
-            return Attempt(failure=Verdict(url=url, kind=Kind.OFFLINE,
-                                           reason="network unavailable"))
+            return Attempt(failure=Verdict(url=url, kind=Kind.OFFLINE, reason="network unavailable"))
         if host.given_up(self.policy.host_failure_limit):
-            return Attempt(failure=Verdict(
-                url=url, kind=Kind.UNREACHABLE, network_failure=host.network_failures > 0,
-                reason=f"{host.name} did not answer {host.failures} requests; "
-                       "not tried again"))
+            return Attempt(
+                failure=Verdict(
+                    url=url,
+                    kind=Kind.UNREACHABLE,
+                    network_failure=host.network_failures > 0,
+                    reason=f"{host.name} did not answer {host.failures} requests; not tried again",
+                )
+            )
         return None
 
     async def _request(self, url: str, host: HostState, state: HopState) -> Attempt:
@@ -491,10 +540,17 @@ class LinkEngine:
                 # anything longer is cut off by closing the response.
                 await read_some(response, SMALL_BODY, decode=False)
             headers = {name.lower(): value for name, value in response.headers.items()}
-            signs = bot_signs(headers, body) if status in SNIFF_STATUSES and (
-                method == "GET" or status != 429) else None
-            return Answer(status=status, location=response.headers.get("location"), signs=signs,
-                          retry_after=parse_retry_after(response.headers.get("retry-after")))
+            signs = (
+                bot_signs(headers, body)
+                if status in SNIFF_STATUSES and (method == "GET" or status != 429)
+                else None
+            )
+            return Answer(
+                status=status,
+                location=response.headers.get("location"),
+                signs=signs,
+                retry_after=parse_retry_after(response.headers.get("retry-after")),
+            )
         finally:
             await response.aclose()
 
@@ -503,8 +559,13 @@ class LinkEngine:
         if state.method == "HEAD" and status >= 400 and status != 429:
             state.method, state.head_status = "GET", status
             return Attempt(answer=answer, again=True, wait=0)
-        answer = Answer(status=status, location=answer.location, signs=answer.signs,
-                        head_status=state.head_status, retry_after=answer.retry_after)
+        answer = Answer(
+            status=status,
+            location=answer.location,
+            signs=answer.signs,
+            head_status=state.head_status,
+            retry_after=answer.retry_after,
+        )
         if state.head_status is not None and status < 400:
             host.head_unreliable = True
         if status in TRANSIENT_STATUSES and not answer.signs:
@@ -524,21 +585,29 @@ class LinkEngine:
     def _failed(self, url: str, host: HostState, state: HopState, exc: Exception) -> Attempt:
         """Turn an exception of one request into a failure, retried when transient."""
         if isinstance(exc, BadRedirect):
-            return Attempt(failure=Verdict(url=url, kind=Kind.UNREACHABLE,
-                                           reason=f"redirects to an invalid or non-web URL "
-                                                  f"({exc}); not followed"))
+            return Attempt(
+                failure=Verdict(
+                    url=url,
+                    kind=Kind.UNREACHABLE,
+                    reason=f"redirects to an invalid or non-web URL ({exc}); not followed",
+                )
+            )
         if isinstance(exc, PrivateAddressError):
             return Attempt(failure=Verdict(url=url, kind=Kind.PRIVATE, reason=str(exc)))
         if isinstance(exc, ResolveError):
             host.network_failures += 1
             self._hard_failures += 1
             if exc.definite:
-                return Attempt(failure=Verdict(
-                    url=url, kind=Kind.DEAD, network_failure=True,
-                    reason=f"the name {exc.host} does not resolve"))
+                return Attempt(
+                    failure=Verdict(
+                        url=url,
+                        kind=Kind.DEAD,
+                        network_failure=True,
+                        reason=f"the name {exc.host} does not resolve",
+                    )
+                )
             self._note_offline(host)
-            return self._transient(url, state, f"name lookup of {exc.host} failed",
-                                   network=True)
+            return self._transient(url, state, f"name lookup of {exc.host} failed", network=True)
         if isinstance(exc, TimeoutError | httpx.TimeoutException):
             network = isinstance(exc, httpx.ConnectTimeout)
             if network:
@@ -558,13 +627,13 @@ class LinkEngine:
                     self._note_offline(host)
             if state.method == "HEAD":
                 state.method = "GET"
-            return self._transient(url, state, f"timed out after {self.policy.timeout:g} s",
-                                   network=network)
+            return self._transient(url, state, f"timed out after {self.policy.timeout:g} s", network=network)
         if isinstance(exc, httpx.ConnectError):
             cause = root_cause(exc)
             if isinstance(cause, ssl.SSLError):
-                return Attempt(failure=Verdict(url=url, kind=Kind.UNREACHABLE,
-                                               reason=f"TLS error: {tls_reason(cause)}"))
+                return Attempt(
+                    failure=Verdict(url=url, kind=Kind.UNREACHABLE, reason=f"TLS error: {tls_reason(cause)}")
+                )
             code = getattr(cause, "errno", None)
             if code in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN):
                 host.network_failures += 1
@@ -574,27 +643,35 @@ class LinkEngine:
             what = "connection refused" if code == errno.ECONNREFUSED else "cannot connect"
             host.refusals += 1
             return self._transient(url, state, what)
-        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError
-                      | ValueError):
-            return Attempt(failure=Verdict(url=url, kind=Kind.DEAD,
-                                           reason=f"invalid URL ({exc})"))
+        if isinstance(
+            exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError | ValueError
+        ):
+            return Attempt(failure=Verdict(url=url, kind=Kind.DEAD, reason=f"invalid URL ({exc})"))
         if isinstance(exc, httpx.TransportError | OSError):
-            what = ("connection reset" if isinstance(exc, httpx.ReadError | httpx.WriteError)
-                    else f"broken answer ({describe_error(exc)})")
+            what = (
+                "connection reset"
+                if isinstance(exc, httpx.ReadError | httpx.WriteError)
+                else f"broken answer ({describe_error(exc)})"
+            )
             if state.method == "HEAD":  # a server may mishandle HEAD alone: try GET now
                 state.method = "GET"
                 attempt = self._transient(url, state, what)
                 attempt.wait = 0
                 return attempt
             return self._transient(url, state, what)
-        return Attempt(failure=Verdict(url=url, kind=Kind.UNREACHABLE,
-                                       reason=f"{type(exc).__name__}: {exc}"))
+        return Attempt(failure=Verdict(url=url, kind=Kind.UNREACHABLE, reason=f"{type(exc).__name__}: {exc}"))
 
     def _transient(self, url: str, state: HopState, what: str, *, network: bool = False) -> Attempt:
         tries = state.attempts
-        return Attempt(again=True, failure=Verdict(
-            url=url, kind=Kind.UNREACHABLE, network_failure=network,
-            reason=f"{what} ({tries} attempt{'s' if tries != 1 else ''})"))
+        return Attempt(
+            again=True,
+            failure=Verdict(
+                url=url,
+                kind=Kind.UNREACHABLE,
+                network_failure=network,
+                reason=f"{what} ({tries} attempt{'s' if tries != 1 else ''})",
+            ),
+        )
 
     def _note_offline(self, host: HostState) -> None:
         if self.answered:
@@ -608,8 +685,12 @@ class LinkEngine:
         state = self._hosts.get(name)
         if state is None:
             settings = self.policy.host(name)
-            state = HostState(name=name, limit=settings.concurrency, interval=settings.interval,
-                              headers=dict(settings.headers))
+            state = HostState(
+                name=name,
+                limit=settings.concurrency,
+                interval=settings.interval,
+                headers=dict(settings.headers),
+            )
             self._hosts[name] = state
         return state
 

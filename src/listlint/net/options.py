@@ -68,8 +68,9 @@ def check_hosts(table: dict[str, Any]) -> dict[str, Any]:
             value: Any = raw
             kind = HOST_KEYS.get(key)
             if kind is None:
-                raise ValueError(f"hosts.{host}: unknown key {key!r} "
-                                 f"(expected {', '.join(sorted(HOST_KEYS))})")
+                raise ValueError(
+                    f"hosts.{host}: unknown key {key!r} (expected {', '.join(sorted(HOST_KEYS))})"
+                )
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if not isinstance(raw if kind is not float else value, kind) or isinstance(raw, bool):
@@ -82,43 +83,66 @@ def check_hosts(table: dict[str, Any]) -> dict[str, Any]:
 
 
 NETWORK_OPTIONS: tuple[Option, ...] = (
-    Option("timeout", 10.0, "Seconds to wait for a server before giving up on a request.",
-           validate=positive),
-    Option("max-concurrency", 64, "Requests in flight at once, over all hosts.",
-           validate=positive),
-    Option("host-concurrency", 8, "Requests in flight at once to one host (default).",
-           validate=positive),
-    Option("max-redirects", 10, "Redirects followed before a link counts as dead.",
-           validate=not_negative),
-    Option("max-retries", 3, "Retries of a request after a transient failure.",
-           validate=not_negative),
-    Option("max-retry-after", 30.0, "Longest Retry-After (seconds) honoured before giving up.",
-           validate=not_negative),
+    Option("timeout", 10.0, "Seconds to wait for a server before giving up on a request.", validate=positive),
+    Option("max-concurrency", 64, "Requests in flight at once, over all hosts.", validate=positive),
+    Option("host-concurrency", 8, "Requests in flight at once to one host (default).", validate=positive),
+    Option("max-redirects", 10, "Redirects followed before a link counts as dead.", validate=not_negative),
+    Option("max-retries", 3, "Retries of a request after a transient failure.", validate=not_negative),
+    Option(
+        "max-retry-after",
+        30.0,
+        "Longest Retry-After (seconds) honoured before giving up.",
+        validate=not_negative,
+    ),
     Option("user-agent", DEFAULT_USER_AGENT, "User-Agent header of every request."),
-    Option("accept", [], "Status codes or ranges ('200-299', '403') that also count as alive.",
-           validate=check_status_list),
-    Option("include", [], "Regexes: only URLs matching one of them are checked (default: all).",
-           validate=check_patterns),
-    Option("exclude", [], "Regexes: URLs matching one of them are not checked.",
-           validate=check_patterns),
-    Option("hosts", {}, "Per-host tables: concurrency, interval (seconds), headers.",
-           validate=check_hosts),
-    Option("allow-private-hosts", False,
-           "Also check links to loopback, private, link-local and metadata addresses."),
+    Option(
+        "accept",
+        [],
+        "Status codes or ranges ('200-299', '403') that also count as alive.",
+        validate=check_status_list,
+    ),
+    Option(
+        "include",
+        [],
+        "Regexes: only URLs matching one of them are checked (default: all).",
+        validate=check_patterns,
+    ),
+    Option("exclude", [], "Regexes: URLs matching one of them are not checked.", validate=check_patterns),
+    Option("hosts", {}, "Per-host tables: concurrency, interval (seconds), headers.", validate=check_hosts),
+    Option(
+        "allow-private-hosts",
+        False,
+        "Also check links to loopback, private, link-local and metadata addresses.",
+    ),
     Option("cache", True, "Keep network results in a persistent cache."),
     Option("cache-dir", "", "Cache folder (default: the user cache directory)."),
-    Option("cache-max-age", 86400.0, "Seconds a successful check stays cached.",
-           validate=not_negative),
-    Option("cache-failure-age", 3600.0, "Seconds a definite failure (404, 410) stays cached.",
-           validate=not_negative),
+    Option("cache-max-age", 86400.0, "Seconds a successful check stays cached.", validate=not_negative),
+    Option(
+        "cache-failure-age",
+        3600.0,
+        "Seconds a definite failure (404, 410) stays cached.",
+        validate=not_negative,
+    ),
     # arXiv metadata (LL7xx); the env var LISTLINT_ARXIV_API_URL overrides arxiv-api-url.
     Option("arxiv-api-url", "https://export.arxiv.org/api/query", "The arXiv API query endpoint."),
-    Option("arxiv-delay", 3.0, "Seconds between two arXiv API requests (arXiv asks for 3).",
-           validate=not_negative),
-    Option("arxiv-batch-size", 200, "arXiv IDs asked for in one API request (at most 2000).",
-           validate=arxiv_batch_size),
-    Option("arxiv-retries", 3, "Retries of an arXiv API request after a 429/5xx or a failed connection.",
-           validate=not_negative),
+    Option(
+        "arxiv-delay",
+        3.0,
+        "Seconds between two arXiv API requests (arXiv asks for 3).",
+        validate=not_negative,
+    ),
+    Option(
+        "arxiv-batch-size",
+        200,
+        "arXiv IDs asked for in one API request (at most 2000).",
+        validate=arxiv_batch_size,
+    ),
+    Option(
+        "arxiv-retries",
+        3,
+        "Retries of an arXiv API request after a 429/5xx or a failed connection.",
+        validate=not_negative,
+    ),
     Option("arxiv-timeout", 30.0, "Seconds to wait for the arXiv API.", validate=positive),
     Option("arxiv-cache-days", 30.0, "Days arXiv metadata stays cached.", validate=not_negative),
 )

@@ -69,9 +69,19 @@ class EnginePolicy:
             return settings.get(key) if settings is not None else None
 
         values: dict[str, Any] = {}
-        for key in ("timeout", "max-concurrency", "host-concurrency", "max-redirects",
-                    "max-retries", "max-retry-after", "user-agent", "allow-private-hosts",
-                    "cache-max-age", "cache-failure-age", "hosts"):
+        for key in (
+            "timeout",
+            "max-concurrency",
+            "host-concurrency",
+            "max-redirects",
+            "max-retries",
+            "max-retry-after",
+            "user-agent",
+            "allow-private-hosts",
+            "cache-max-age",
+            "cache-failure-age",
+            "hosts",
+        ):
             value = get(key)
             if value is not None:
                 values[key.replace("-", "_")] = value

@@ -45,9 +45,13 @@ class RichProgress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self._bar = Progress(
-            TextColumn("checking links"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[hosts]} hosts"), TextColumn("{task.fields[rate]}"),
-            console=Console(file=self.stream), transient=True,
+            TextColumn("checking links"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[hosts]} hosts"),
+            TextColumn("{task.fields[rate]}"),
+            console=Console(file=self.stream),
+            transient=True,
         )
         self._task = self._bar.add_task("links", total=0, hosts=0, rate="")
         self._bar.start()
@@ -62,8 +66,9 @@ class RichProgress:
         self.done += 1
         self.hosts.add(host)
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        self._bar.update(self._task, completed=self.done, hosts=len(self.hosts),
-                         rate=f"{self.done / elapsed:.0f} links/s")
+        self._bar.update(
+            self._task, completed=self.done, hosts=len(self.hosts), rate=f"{self.done / elapsed:.0f} links/s"
+        )
 
     def close(self) -> None:
         if self._bar is not None:

@@ -22,8 +22,9 @@ __all__ = ["GuardedBackend", "PerHostTransport", "build_transport"]
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolve with ``resolver``; connect only to allowed addresses."""
 
-    def __init__(self, resolver: Resolver, *, allow_private: bool,
-                 inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+    def __init__(
+        self, resolver: Resolver, *, allow_private: bool, inner: httpcore.AsyncNetworkBackend | None = None
+    ) -> None:
         self.resolver = resolver
         self.allow_private = allow_private
         self.inner = inner or httpcore.AnyIOBackend()
@@ -43,9 +44,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for address in allowed:
             try:
-                return await self.inner.connect_tcp(address, port, timeout=timeout,
-                                                    local_address=local_address,
-                                                    socket_options=socket_options)
+                return await self.inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except httpcore.ConnectTimeout:
                 raise
             except httpcore.ConnectError as exc:
@@ -53,9 +54,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert error is not None
         raise error
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: typing.Iterable[typing.Any] | None = None,
-                                  ) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         raise httpcore.ConnectError("unix sockets are not used by the link checker")
 
     async def sleep(self, seconds: float) -> None:
@@ -70,8 +74,9 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     origin keeps each match small (the engine limits requests per host anyway).
     """
 
-    def __init__(self, resolver: Resolver, *, allow_private: bool, per_host: int,
-                 verify: typing.Any = True) -> None:
+    def __init__(
+        self, resolver: Resolver, *, allow_private: bool, per_host: int, verify: typing.Any = True
+    ) -> None:
         self.backend = GuardedBackend(resolver, allow_private=allow_private)
         self.per_host = per_host
         if isinstance(verify, ssl.SSLContext):
@@ -108,11 +113,11 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             await transport.aclose()
 
 
-def build_transport(resolver: Resolver, *, allow_private: bool, max_connections: int,
-                    verify: typing.Any = True) -> httpx.AsyncBaseTransport:
+def build_transport(
+    resolver: Resolver, *, allow_private: bool, max_connections: int, verify: typing.Any = True
+) -> httpx.AsyncBaseTransport:
     """HTTP/1.1 + HTTP/2, a pool per origin, connections through :class:`GuardedBackend`.
 
     ``max_connections`` is per origin.
     """
-    return PerHostTransport(resolver, allow_private=allow_private, per_host=max_connections,
-                            verify=verify)
+    return PerHostTransport(resolver, allow_private=allow_private, per_host=max_connections, verify=verify)

@@ -55,8 +55,14 @@ class Verdict:
     @classmethod
     def from_cache(cls, url: str, data: Mapping[str, Any]) -> Verdict | None:
         try:
-            return cls(url=url, kind=Kind(data["kind"]), reason=str(data.get("reason", "")),
-                       status=data.get("status"), moved_to=data.get("moved_to"), cached=True)
+            return cls(
+                url=url,
+                kind=Kind(data["kind"]),
+                reason=str(data.get("reason", "")),
+                status=data.get("status"),
+                moved_to=data.get("moved_to"),
+                cached=True,
+            )
         except (KeyError, ValueError, TypeError):
             return None
 
@@ -65,18 +71,43 @@ class Verdict:
 
 
 # Headers, header values and page fragments that mark a bot wall.
-BOT_HEADERS = ("cf-mitigated", "cf-chl-bypass", "x-datadome", "x-amzn-waf-action",
-               "x-sucuri-id", "x-iinfo", "x-px-block")
-BOT_SERVERS = {"cloudflare": "Cloudflare", "akamaighost": "Akamai", "ddos-guard": "DDoS-Guard",
-               "sucuri/cloudproxy": "Sucuri", "datadome": "DataDome"}
-BOT_COOKIES = {"__cf_bm": "Cloudflare", "datadome": "DataDome", "_px": "PerimeterX",
-               "incap_ses": "Imperva", "ak_bmsc": "Akamai", "aws-waf-token": "AWS WAF"}
+BOT_HEADERS = (
+    "cf-mitigated",
+    "cf-chl-bypass",
+    "x-datadome",
+    "x-amzn-waf-action",
+    "x-sucuri-id",
+    "x-iinfo",
+    "x-px-block",
+)
+BOT_SERVERS = {
+    "cloudflare": "Cloudflare",
+    "akamaighost": "Akamai",
+    "ddos-guard": "DDoS-Guard",
+    "sucuri/cloudproxy": "Sucuri",
+    "datadome": "DataDome",
+}
+BOT_COOKIES = {
+    "__cf_bm": "Cloudflare",
+    "datadome": "DataDome",
+    "_px": "PerimeterX",
+    "incap_ses": "Imperva",
+    "ak_bmsc": "Akamai",
+    "aws-waf-token": "AWS WAF",
+}
 BOT_PAGE_MARKS = {
-    "challenge-platform": "Cloudflare challenge", "cf-browser-verification": "Cloudflare challenge",
-    "just a moment...": "Cloudflare challenge", "attention required!": "Cloudflare block",
-    "captcha": "CAPTCHA", "are you a robot": "robot check", "verify you are human": "robot check",
-    "pardon our interruption": "bot protection", "px-captcha": "PerimeterX",
-    "_incapsula_resource": "Imperva", "datadome": "DataDome", "access denied": "access denied page",
+    "challenge-platform": "Cloudflare challenge",
+    "cf-browser-verification": "Cloudflare challenge",
+    "just a moment...": "Cloudflare challenge",
+    "attention required!": "Cloudflare block",
+    "captcha": "CAPTCHA",
+    "are you a robot": "robot check",
+    "verify you are human": "robot check",
+    "pardon our interruption": "bot protection",
+    "px-captcha": "PerimeterX",
+    "_incapsula_resource": "Imperva",
+    "datadome": "DataDome",
+    "access denied": "access denied page",
     "enable javascript and cookies": "JavaScript challenge",
 }
 

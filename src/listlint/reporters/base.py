@@ -45,8 +45,9 @@ class Summary:
         }
 
 
-def summarize(files: Iterable[str], diagnostics: Sequence[Diagnostic], *, fixed: int = 0,
-              notes: Iterable[str] = ()) -> Summary:
+def summarize(
+    files: Iterable[str], diagnostics: Sequence[Diagnostic], *, fixed: int = 0, notes: Iterable[str] = ()
+) -> Summary:
     severities = Counter(d.severity.value for d in diagnostics)
     return Summary(
         files=tuple(files),

@@ -27,8 +27,17 @@ from typing import TextIO
 from listlint.diagnostics import Diagnostic
 from listlint.reporters.base import Reporter, Summary
 
-__all__ = ["GithubReporter", "escape_data", "escape_property", "command", "select_annotations",
-           "fenced", "commands_stopped", "LEVELS", "LIMITS"]
+__all__ = [
+    "GithubReporter",
+    "escape_data",
+    "escape_property",
+    "command",
+    "select_annotations",
+    "fenced",
+    "commands_stopped",
+    "LEVELS",
+    "LIMITS",
+]
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 # Per step, by annotation level (GitHub's documented limits).
@@ -52,16 +61,20 @@ def command(d: Diagnostic, path: str) -> str:
     properties = [("file", path), ("line", str(d.line))]
     if d.end_line == d.line:
         # The runner drops annotations whose columns span several lines.
-        properties += [("col", str(d.column)), ("endLine", str(d.end_line)),
-                       ("endColumn", str(max(d.end_column - 1, d.column)))]
+        properties += [
+            ("col", str(d.column)),
+            ("endLine", str(d.end_line)),
+            ("endColumn", str(max(d.end_column - 1, d.column))),
+        ]
     else:
         properties.append(("endLine", str(d.end_line)))
     properties.append(("title", f"{d.code} {d.name}"))
     return workflow_command(LEVELS[d.severity.value], properties, d.message)
 
 
-def select_annotations(diagnostics: Iterable[Diagnostic], path_of: Callable[[str], str], *,
-                summary_hint: str = "the job summary") -> tuple[list[str], list[Diagnostic]]:
+def select_annotations(
+    diagnostics: Iterable[Diagnostic], path_of: Callable[[str], str], *, summary_hint: str = "the job summary"
+) -> tuple[list[str], list[Diagnostic]]:
     """The annotation commands to print, and the findings left out of them.
 
     Errors first, then warnings, then notices, each up to its limit; when any
@@ -75,14 +88,21 @@ def select_annotations(diagnostics: Iterable[Diagnostic], path_of: Callable[[str
     if any(len(found) > limits[level] for level, found in by_level.items()):
         limits["notice"] -= 1
     shown = [d for level, found in by_level.items() for d in found[: limits[level]]]
-    hidden = [d for level, found in by_level.items() for d in found[limits[level]:]]
+    hidden = [d for level, found in by_level.items() for d in found[limits[level] :]]
     lines = [command(d, path_of(d.path)) for d in shown]
     if hidden:
         count = len(hidden)
-        lines.append(workflow_command("notice", [("title", "listlint")], (
-            f"{count} more finding{'s' if count != 1 else ''} not shown as annotations "
-            f"(GitHub shows {LIMITS['error']} per severity and step); see {summary_hint} "
-            "or the log of this step for all of them")))
+        lines.append(
+            workflow_command(
+                "notice",
+                [("title", "listlint")],
+                (
+                    f"{count} more finding{'s' if count != 1 else ''} not shown as annotations "
+                    f"(GitHub shows {LIMITS['error']} per severity and step); see {summary_hint} "
+                    "or the log of this step for all of them"
+                ),
+            )
+        )
     return lines, hidden
 
 

@@ -18,17 +18,23 @@ class JunitReporter(Reporter):
         by_file: dict[str, list[Diagnostic]] = defaultdict(list)
         for d in self.diagnostics:
             by_file[d.path].append(d)
-        root = ET.Element("testsuites", name="listlint", tests=str(max(summary.total, len(summary.files))),
-                          failures=str(summary.total))
+        root = ET.Element(
+            "testsuites",
+            name="listlint",
+            tests=str(max(summary.total, len(summary.files))),
+            failures=str(summary.total),
+        )
         for path in summary.files:
             found = by_file.get(path, [])
-            suite = ET.SubElement(root, "testsuite", name=path, tests=str(max(len(found), 1)),
-                                  failures=str(len(found)))
+            suite = ET.SubElement(
+                root, "testsuite", name=path, tests=str(max(len(found), 1)), failures=str(len(found))
+            )
             if not found:
                 ET.SubElement(suite, "testcase", name="listlint", classname=path)
             for d in found:
-                case = ET.SubElement(suite, "testcase", name=f"{d.code} {d.name} at {d.line}:{d.column}",
-                                     classname=path)
+                case = ET.SubElement(
+                    suite, "testcase", name=f"{d.code} {d.name} at {d.line}:{d.column}", classname=path
+                )
                 failure = ET.SubElement(case, "failure", message=d.message, type=d.severity.value)
                 failure.text = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
         ET.indent(root)

@@ -12,7 +12,7 @@ MAX_ROWS = 500
 
 def cell(text: str) -> str:
     """Text safe inside a table cell (no pipes, newlines or HTML)."""
-    return (" ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;"))
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MarkdownReporter(Reporter):

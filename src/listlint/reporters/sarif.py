@@ -20,51 +20,80 @@ class SarifReporter(Reporter):
         log = {
             "$schema": SCHEMA,
             "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": "listlint",
-                    "version": __version__,
-                    "informationUri": "https://github.com/listlint/listlint",
-                    "rules": [{
-                        "id": rule.code,
-                        "name": rule.name,
-                        "shortDescription": {"text": rule.summary},
-                        "helpUri": rule.help_url,
-                        "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
-                        "properties": {"fixable": rule.fixable, "needsNetwork": rule.needs_network},
-                    } for rule in rules],
-                }},
-                "columnKind": "unicodeCodePoints",
-                "originalUriBaseIds": {"SRCROOT": {"uri": self.root.resolve().as_uri() + "/"}},
-                "results": [self.result(d, index) for d in self.diagnostics],
-            }],
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "listlint",
+                            "version": __version__,
+                            "informationUri": "https://github.com/listlint/listlint",
+                            "rules": [
+                                {
+                                    "id": rule.code,
+                                    "name": rule.name,
+                                    "shortDescription": {"text": rule.summary},
+                                    "helpUri": rule.help_url,
+                                    "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
+                                    "properties": {
+                                        "fixable": rule.fixable,
+                                        "needsNetwork": rule.needs_network,
+                                    },
+                                }
+                                for rule in rules
+                            ],
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "originalUriBaseIds": {"SRCROOT": {"uri": self.root.resolve().as_uri() + "/"}},
+                    "results": [self.result(d, index) for d in self.diagnostics],
+                }
+            ],
         }
         self.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
 
     def result(self, d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
-        region = {"startLine": d.line, "startColumn": d.column,
-                  "endLine": d.end_line, "endColumn": max(d.end_column, d.column)}
+        region = {
+            "startLine": d.line,
+            "startColumn": d.column,
+            "endLine": d.end_line,
+            "endColumn": max(d.end_column, d.column),
+        }
         result: dict[str, Any] = {
             "ruleId": d.code,
             "level": LEVELS[d.severity.value],
             "message": {"text": d.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": self.relative_path(d.path), "uriBaseId": "SRCROOT"},
-                "region": region,
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": self.relative_path(d.path), "uriBaseId": "SRCROOT"},
+                        "region": region,
+                    }
+                }
+            ],
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
         if d.fix:
-            result["fixes"] = [{
-                "description": {"text": d.fix.message},
-                "artifactChanges": [{
-                    "artifactLocation": {"uri": self.relative_path(d.path), "uriBaseId": "SRCROOT"},
-                    "replacements": [{
-                        "deletedRegion": {"startLine": e.line, "startColumn": e.column,
-                                          "endLine": e.end_line, "endColumn": e.end_column},
-                        "insertedContent": {"text": e.content},
-                    } for e in d.fix.edits],
-                }],
-            }]
+            result["fixes"] = [
+                {
+                    "description": {"text": d.fix.message},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": self.relative_path(d.path), "uriBaseId": "SRCROOT"},
+                            "replacements": [
+                                {
+                                    "deletedRegion": {
+                                        "startLine": e.line,
+                                        "startColumn": e.column,
+                                        "endLine": e.end_line,
+                                        "endColumn": e.end_column,
+                                    },
+                                    "insertedContent": {"text": e.content},
+                                }
+                                for e in d.fix.edits
+                            ],
+                        }
+                    ],
+                }
+            ]
         return result

@@ -63,8 +63,7 @@ class TextReporter(Reporter):
         return f"{gutter} | {line}\n{' ' * len(gutter)} | {caret}\n"
 
     def show_totals(self, console: Any, summary: Summary) -> None:
-        counts = ", ".join(f"{n} {s}{'s' if n != 1 else ''}"
-                           for s, n in summary.by_severity.items() if n)
+        counts = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in summary.by_severity.items() if n)
         files = len(summary.files)
         line = f"Checked {files} file{'s' if files != 1 else ''}: " + (counts or "no problems found")
         if summary.fixed:

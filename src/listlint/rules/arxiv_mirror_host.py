@@ -41,7 +41,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             edit = url_edit(context, link, host_start, host_start + len(host), CANONICAL)
             fix = context.fix(f"link {CANONICAL}", edit)
         yield context.diagnostic(
-            link.url_span, f"arXiv link through {host}; link {CANONICAL}", url=url, fix=fix,
+            link.url_span,
+            f"arXiv link through {host}; link {CANONICAL}",
+            url=url,
+            fix=fix,
         )
 
 

@@ -16,18 +16,20 @@ if TYPE_CHECKING:
 __all__ = ["RULE"]
 
 
-def report(document: Document, context: RuleContext, judged: list[Judgement],
-           review: ArxivReview) -> Iterator[Diagnostic]:
+def report(
+    document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
+) -> Iterator[Diagnostic]:
     for judgement in judged:
         target = judgement.target
         arxiv_id, pinned = target.arxiv.id, target.arxiv.version
         if judgement.status == "malformed":
-            message = (f"{arxiv_id} is not a valid arXiv ID "
-                       f"(new-style IDs look like 2408.12757, old-style like hep-th/9901001)")
+            message = (
+                f"{arxiv_id} is not a valid arXiv ID "
+                f"(new-style IDs look like 2408.12757, old-style like hep-th/9901001)"
+            )
         elif judgement.status == "missing":
             message = f"arXiv has no paper {arxiv_id}"
-        elif (record := judgement.record) is not None and pinned is not None \
-                and pinned > record.version:
+        elif (record := judgement.record) is not None and pinned is not None and pinned > record.version:
             message = f"arXiv:{arxiv_id} has no version {pinned}; the latest is v{record.version}"
         else:
             continue

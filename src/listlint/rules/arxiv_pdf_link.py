@@ -27,14 +27,15 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     pdf_count = sum(1 for _, arxiv in found if arxiv.view == "pdf")
     prefer = context.options.get("prefer", "auto")
     if prefer not in ("auto", "abs"):
-        raise ConfigError(f"rules.arxiv-pdf-link.prefer: expected \"auto\" or \"abs\", "
-                          f"got {prefer!r}")
+        raise ConfigError(f'rules.arxiv-pdf-link.prefer: expected "auto" or "abs", got {prefer!r}')
     # "Otherwise uses abs": abstract pages must be the clear habit of the list.
     if prefer != "abs" and abs_count < DOMINANCE * (abs_count + pdf_count):
         return
-    why = (f"this list links arXiv papers by their abstract page "
-           f"({abs_count} /abs/ links, {pdf_count} /pdf/)" if prefer == "auto"
-           else "abstract pages are preferred (prefer = \"abs\")")
+    why = (
+        f"this list links arXiv papers by their abstract page ({abs_count} /abs/ links, {pdf_count} /pdf/)"
+        if prefer == "auto"
+        else 'abstract pages are preferred (prefer = "abs")'
+    )
     for occurrence, arxiv in found:
         if arxiv.view != "pdf":
             continue
@@ -47,7 +48,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                 edits.append(url_edit(context, link, arxiv.end, arxiv.end + 4, ""))
             fix = context.fix("link the abstract page", *edits)
         yield context.diagnostic(
-            link.url_span, f"arXiv PDF link; {why}", url=link.url, fix=fix,
+            link.url_span,
+            f"arXiv PDF link; {why}",
+            url=link.url,
+            fix=fix,
         )
 
 
@@ -56,10 +60,13 @@ def beside_same_paper(occurrence: Occurrence) -> bool:
     entry = occurrence.entry
     if entry is None:
         return False
-    return any(link is not occurrence.link and link.url != occurrence.link.url
-               and parse_arxiv(link.url) is not None
-               and parse_arxiv(link.url).id == parse_arxiv(occurrence.link.url).id  # type: ignore[union-attr]
-               for link in entry.links)
+    return any(
+        link is not occurrence.link
+        and link.url != occurrence.link.url
+        and parse_arxiv(link.url) is not None
+        and parse_arxiv(link.url).id == parse_arxiv(occurrence.link.url).id  # type: ignore[union-attr]
+        for link in entry.links
+    )
 
 
 RULE = Rule(

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["RULE"]
 
 
-def report(document: Document, context: RuleContext, judged: list[Judgement],
-           review: ArxivReview) -> Iterator[Diagnostic]:
+def report(
+    document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
+) -> Iterator[Diagnostic]:
     from listlint.net.arxiv_review import is_withdrawn
 
     for judgement in judged:
@@ -37,12 +38,14 @@ def report(document: Document, context: RuleContext, judged: list[Judgement],
         written = document.source.text[link.url_span.start : link.url_span.end]
         if written == link.url and link.url[target.arxiv.end - len(pin) : target.arxiv.end] == pin:
             start = link.url_span.start + target.arxiv.end - len(pin)
-            fix = context.fix(f"drop {pin} (link the latest version)",
-                              context.edit(Span(start, start + len(pin)), ""))
+            fix = context.fix(
+                f"drop {pin} (link the latest version)", context.edit(Span(start, start + len(pin)), "")
+            )
         yield context.diagnostic(
             link.url_span,
             f"the link pins v{pinned} of arXiv:{record.id}, but v{record.version} is the latest",
-            url=link.url, fix=fix,
+            url=link.url,
+            fix=fix,
         )
 
 

@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 __all__ = ["RULE"]
 
 
-def report(document: Document, context: RuleContext, judged: list[Judgement],
-           review: ArxivReview) -> Iterator[Diagnostic]:
+def report(
+    document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
+) -> Iterator[Diagnostic]:
     for judgement in judged:
         verdict, record, entry = judgement.verdict, judgement.record, judgement.target.entry
         if verdict is None or verdict.kind != "mismatch" or record is None or entry is None:
             continue
-        message = (f"the entry names \u201c{entry.title}\u201d, "
-                   f"but arXiv:{record.id} is \u201c{record.title}\u201d")
+        message = (
+            f"the entry names \u201c{entry.title}\u201d, but arXiv:{record.id} is \u201c{record.title}\u201d"
+        )
         if judgement.names_instead is not None:
             other_id, _, line = judgement.names_instead
             if other_id == record.id:

@@ -25,15 +25,17 @@ WHAT = {
 }
 
 
-def report(document: Document, context: RuleContext, judged: list[Judgement],
-           review: ArxivReview) -> Iterator[Diagnostic]:
+def report(
+    document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
+) -> Iterator[Diagnostic]:
     for judgement in judged:
         verdict, record = judgement.verdict, judgement.record
         if verdict is None or record is None or verdict.kind not in WHAT:
             continue
         link = judgement.target.link
         yield context.diagnostic(
-            link.text_span, f"{WHAT[verdict.kind]}: \u201c{record.title}\u201d (arXiv:{record.id})",
+            link.text_span,
+            f"{WHAT[verdict.kind]}: \u201c{record.title}\u201d (arXiv:{record.id})",
             url=link.url,
         )
 

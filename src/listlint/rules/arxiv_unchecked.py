@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["RULE"]
 
 
-def report(document: Document, context: RuleContext, judged: list[Judgement],
-           review: ArxivReview) -> Iterator[Diagnostic]:
+def report(
+    document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
+) -> Iterator[Diagnostic]:
     unchecked = review.unchecked
     if not unchecked or unchecked[0].target.path != document.path:
         return  # reported once, in the first file with an unchecked link

@@ -30,7 +30,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             link.url_span,
             f"arXiv link pinned to version {arxiv.version} ({arxiv.id}{pin}); "
             f"without it the link shows the latest version",
-            url=link.url, fix=fix,
+            url=link.url,
+            fix=fix,
         )
 
 

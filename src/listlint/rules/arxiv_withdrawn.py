@@ -17,8 +17,9 @@ __all__ = ["RULE"]
 MAX_COMMENT = 120
 
 
-def report(document: Document, context: RuleContext, judged: list[Judgement],
-           review: ArxivReview) -> Iterator[Diagnostic]:
+def report(
+    document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
+) -> Iterator[Diagnostic]:
     from listlint.net.arxiv_review import is_withdrawn
 
     for judgement in judged:

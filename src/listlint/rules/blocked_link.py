@@ -12,11 +12,15 @@ async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
     from listlint.net.verdicts import Kind
 
     results = await link_verdicts(document, context)
-    return [context.diagnostic(
-                link.url_span,
-                f"the server blocks automated checks ({verdict.reason}); check it in a browser",
-                url=link.url)
-            for link, verdict in results.reportable() if verdict.kind is Kind.BLOCKED]
+    return [
+        context.diagnostic(
+            link.url_span,
+            f"the server blocks automated checks ({verdict.reason}); check it in a browser",
+            url=link.url,
+        )
+        for link, verdict in results.reportable()
+        if verdict.kind is Kind.BLOCKED
+    ]
 
 
 RULE = Rule(

@@ -27,7 +27,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             continue
         edit = context.edit(link.url_span, f"#{near}")
         yield context.diagnostic(
-            link.url_span, f"{message}; did you mean '#{near}'?",
+            link.url_span,
+            f"{message}; did you mean '#{near}'?",
             fix=context.fix(f"link to '#{near}'", edit, unsafe=True),
         )
 

@@ -32,8 +32,7 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             reported.add(occurrence.section)
             link = occurrence.link
             first_line = source.position(first.link.span.start)[0]
-            what = ("the same URL" if occurrence.key == first.key
-                    else f"the same paper as {first.link.url}")
+            what = "the same URL" if occurrence.key == first.key else f"the same paper as {first.link.url}"
             where = section_name(document, first.section)
             yield context.diagnostic(
                 link.url_span,

@@ -12,8 +12,11 @@ async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
     from listlint.net.verdicts import Kind
 
     results = await link_verdicts(document, context)
-    return [context.diagnostic(link.url_span, f"dead link: {verdict.reason}", url=link.url)
-            for link, verdict in results.reportable() if verdict.kind is Kind.DEAD]
+    return [
+        context.diagnostic(link.url_span, f"dead link: {verdict.reason}", url=link.url)
+        for link, verdict in results.reportable()
+        if verdict.kind is Kind.DEAD
+    ]
 
 
 RULE = Rule(

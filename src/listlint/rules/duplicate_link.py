@@ -41,8 +41,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             first_line = source.position(first.span.start)[0]
             lines = ", ".join(str(source.position(o.link.span.start)[0]) for o in later)
             yield context.diagnostic(
-                first.url_span, f"{first.url} is listed again at line {lines}",
-                url=first.url, severity=Severity.INFO,
+                first.url_span,
+                f"{first.url} is listed again at line {lines}",
+                url=first.url,
+                severity=Severity.INFO,
             )
             for occurrence in later:
                 link = occurrence.link
@@ -51,7 +53,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                 yield context.diagnostic(
                     link.url_span,
                     f"duplicate link: {same} is already listed at line {first_line}",
-                    url=link.url, fix=fix,
+                    url=link.url,
+                    fix=fix,
                 )
 
 
@@ -79,7 +82,7 @@ RULE = Rule(
     code="LL201",
     name="duplicate-link",
     summary="The same URL (after normalising scheme, www., trailing slash, fragment) is listed "
-            "twice in one section.",
+    "twice in one section.",
     severity=Severity.ERROR,
     check=check,
     fixable=True,

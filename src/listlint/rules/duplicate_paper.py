@@ -49,8 +49,7 @@ def kind_name(identity: str) -> str:
 RULE = Rule(
     code="LL202",
     name="duplicate-paper",
-    summary="The same paper (arXiv ID, DOI, repository, OpenReview ID) under different URLs "
-            "in one section.",
+    summary="The same paper (arXiv ID, DOI, repository, OpenReview ID) under different URLs in one section.",
     severity=Severity.ERROR,
     check=check,
 )

@@ -64,8 +64,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     min_words = int(context.options.get("min-words", 4))
     threshold = float(context.options.get("threshold", 95))
     if not 0 < threshold <= 100 or min_words < 1:
-        raise ConfigError("rules.duplicate-title: threshold must be in (0, 100] and "
-                          f"min-words at least 1 (got {threshold:g} and {min_words})")
+        raise ConfigError(
+            "rules.duplicate-title: threshold must be in (0, 100] and "
+            f"min-words at least 1 (got {threshold:g} and {min_words})"
+        )
     names: dict[tuple[str, str], Titled] = {}
     titles: dict[str, list[Titled]] = {}
     blocks: dict[tuple[int, str, tuple[str, ...]], deque[Titled]] = {}
@@ -76,9 +78,15 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         if not norm:
             continue
         identity = occurrence.identity
-        item = Titled(occurrence, entry.title.strip(), norm, entry.line,
-                      tuple(NUMBER_RE.findall(norm)), identity.startswith("github:"),
-                      identity.startswith(PAPER_ONLY))
+        item = Titled(
+            occurrence,
+            entry.title.strip(),
+            norm,
+            entry.line,
+            tuple(NUMBER_RE.findall(norm)),
+            identity.startswith("github:"),
+            identity.startswith(PAPER_ONLY),
+        )
         words = norm.split()
         if len(words) < min_words:
             kind = kind_of(occurrence.identity)
@@ -99,8 +107,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             continue  # an identical title was seen; it was compared already
         # Titles that differ in a number name different things, so only
         # titles with the same numbers share a block.
-        keys = [(0, " ".join(words[:BLOCK_WORDS]), item.numbers),
-                (1, " ".join(words[-BLOCK_WORDS:]), item.numbers)]
+        keys = [
+            (0, " ".join(words[:BLOCK_WORDS]), item.numbers),
+            (1, " ".join(words[-BLOCK_WORDS:]), item.numbers),
+        ]
         match: tuple[Titled, float] | None = None
         for key in keys:
             for other in blocks.get(key, ()):
@@ -129,8 +139,7 @@ def report(context: RuleContext, item: Titled, first: Titled, score: float | Non
     how = "the same title" if score is None else f"nearly the same title ({score:.0f}% alike)"
     return context.diagnostic(
         link.text_span,
-        f"duplicate title: {how} as line {first.line} ({first.occurrence.link.url}), "
-        f"under a different link",
+        f"duplicate title: {how} as line {first.line} ({first.occurrence.link.url}), under a different link",
         url=link.url,
     )
 

@@ -17,8 +17,8 @@ from listlint.document.model import Document, Entry, Link
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.entry_parts import leading_text, separator_kind
 
-MIN_ENTRIES = 5      # a section needs this many entries with a link to have a "shape"
-MIN_SHARE = 0.8      # and the dominant shape must cover this share of them
+MIN_ENTRIES = 5  # a section needs this many entries with a link to have a "shape"
+MIN_SHARE = 0.8  # and the dominant shape must cover this share of them
 SHAPES = {
     ":": "[Name](url): Description",
     "-": "[Name](url) - Description",
@@ -38,14 +38,14 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             yield from check_group(document, context, members)
 
 
-def check_group(document: Document, context: RuleContext,
-                members: list[tuple[Entry, Link]]) -> Iterator[Diagnostic]:
+def check_group(
+    document: Document, context: RuleContext, members: list[tuple[Entry, Link]]
+) -> Iterator[Diagnostic]:
     leads = {id(entry): bool(leading_text(document, entry, link)) for entry, link in members}
     first_count = sum(1 for value in leads.values() if not value)
     lead_rule = first_count >= MIN_ENTRIES and first_count / len(members) >= MIN_SHARE
     # A separator only means something after a link that opens the entry.
-    separators = {id(entry): separator_kind(document, entry)
-                  for entry, _ in members if not leads[id(entry)]}
+    separators = {id(entry): separator_kind(document, entry) for entry, _ in members if not leads[id(entry)]}
     counted = Counter(kind for kind in separators.values() if kind in (":", "-"))
     dominant, count = counted.most_common(1)[0] if counted else ("", 0)
     separator_rule = count >= MIN_ENTRIES and count / sum(counted.values()) >= MIN_SHARE

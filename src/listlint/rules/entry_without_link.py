@@ -45,8 +45,11 @@ def labels_of_groups(document: Document) -> set[int]:
     (A paper without a link that has a note below it is still reported.)
     """
     entries = document.entries
-    return {a.span.end for a, b in zip(entries, entries[1:], strict=False)
-            if b.depth > a.depth and b.line <= a.end_line + 2 and has_link(b)}
+    return {
+        a.span.end
+        for a, b in zip(entries, entries[1:], strict=False)
+        if b.depth > a.depth and b.line <= a.end_line + 2 and has_link(b)
+    }
 
 
 def has_link(entry: Entry) -> bool:

@@ -14,21 +14,64 @@ __all__ = ["RULE", "HTTPS_HOSTS", "HTTPS_DOMAINS"]
 
 # Hosts known to serve every page over https (and to redirect http to it).
 # Kept small and certain: a wrong entry would make --fix break a link.
-HTTPS_HOSTS: frozenset[str] = frozenset({
-    "arxiv.org", "export.arxiv.org", "github.com", "gist.github.com",
-    "raw.githubusercontent.com", "gitlab.com", "bitbucket.org", "doi.org", "dx.doi.org",
-    "openreview.net", "dl.acm.org", "usenix.org", "ieeexplore.ieee.org", "aclanthology.org",
-    "proceedings.neurips.cc", "papers.nips.cc", "proceedings.mlr.press", "jmlr.org",
-    "semanticscholar.org", "huggingface.co", "paperswithcode.com", "pypi.org", "npmjs.com",
-    "youtube.com", "youtu.be", "twitter.com", "x.com", "medium.com", "reddit.com",
-    "stackoverflow.com", "go.dev", "pkg.go.dev", "golang.org", "godoc.org",
-    "docs.google.com", "drive.google.com", "colab.research.google.com", "kaggle.com",
-    "openai.com", "anthropic.com", "linkedin.com", "discord.gg", "discord.com",
-    "readthedocs.io", "readthedocs.org", "crates.io", "docs.rs",
-})
+HTTPS_HOSTS: frozenset[str] = frozenset(
+    {
+        "arxiv.org",
+        "export.arxiv.org",
+        "github.com",
+        "gist.github.com",
+        "raw.githubusercontent.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "doi.org",
+        "dx.doi.org",
+        "openreview.net",
+        "dl.acm.org",
+        "usenix.org",
+        "ieeexplore.ieee.org",
+        "aclanthology.org",
+        "proceedings.neurips.cc",
+        "papers.nips.cc",
+        "proceedings.mlr.press",
+        "jmlr.org",
+        "semanticscholar.org",
+        "huggingface.co",
+        "paperswithcode.com",
+        "pypi.org",
+        "npmjs.com",
+        "youtube.com",
+        "youtu.be",
+        "twitter.com",
+        "x.com",
+        "medium.com",
+        "reddit.com",
+        "stackoverflow.com",
+        "go.dev",
+        "pkg.go.dev",
+        "golang.org",
+        "godoc.org",
+        "docs.google.com",
+        "drive.google.com",
+        "colab.research.google.com",
+        "kaggle.com",
+        "openai.com",
+        "anthropic.com",
+        "linkedin.com",
+        "discord.gg",
+        "discord.com",
+        "readthedocs.io",
+        "readthedocs.org",
+        "crates.io",
+        "docs.rs",
+    }
+)
 # Domains whose every subdomain serves https (HSTS-preloaded).
 HTTPS_DOMAINS: tuple[str, ...] = (
-    ".github.io", ".readthedocs.io", ".wikipedia.org", ".medium.com", ".substack.com",
+    ".github.io",
+    ".readthedocs.io",
+    ".wikipedia.org",
+    ".medium.com",
+    ".substack.com",
 )
 
 
@@ -45,7 +88,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         if url_bytes_match(document, link):
             fix = context.fix("use https", url_edit(context, link, 0, 4, "https"))
         yield context.diagnostic(
-            link.url_span, f"insecure link: {host} serves https://", url=link.url, fix=fix,
+            link.url_span,
+            f"insecure link: {host} serves https://",
+            url=link.url,
+            fix=fix,
         )
 
 

@@ -57,8 +57,7 @@ class LinkResults:
 
         if not self.network_down:
             return [(link, v) for link, v in self.pairs if v.kind is not Kind.OFFLINE]
-        return [(link, v) for link, v in self.pairs
-                if not v.network_failure and v.kind is not Kind.OFFLINE]
+        return [(link, v) for link, v in self.pairs if not v.network_failure and v.kind is not Kind.OFFLINE]
 
 
 def make_engine(services: Any) -> LinkEngine:
@@ -68,8 +67,9 @@ def make_engine(services: Any) -> LinkEngine:
     from listlint.net.policy import EnginePolicy
     from listlint.net.progress import make_progress
 
-    return LinkEngine(EnginePolicy.from_settings(services.settings), cache=cache_for(services),
-                      progress=make_progress())
+    return LinkEngine(
+        EnginePolicy.from_settings(services.settings), cache=cache_for(services), progress=make_progress()
+    )
 
 
 def engine_for(services: Any) -> LinkEngine:
@@ -106,9 +106,13 @@ async def link_verdicts(document: Document, context: RuleContext) -> LinkResults
 
 def links_to_check(document: Document, context: RuleContext, engine: LinkEngine) -> list[Link]:
     return [
-        link for link in document.links
-        if link.kind in CHECKED_KINDS and link.is_web and context.is_changed(link.span)
-        and in_shard(link.url, context.settings) and engine.policy.wants(link.url)
+        link
+        for link in document.links
+        if link.kind in CHECKED_KINDS
+        and link.is_web
+        and context.is_changed(link.span)
+        and in_shard(link.url, context.settings)
+        and engine.policy.wants(link.url)
     ]
 
 
@@ -121,13 +125,13 @@ async def collect(document: Document, context: RuleContext) -> LinkResults:
     urls = list(dict.fromkeys(link.url.strip() for link in links))
     verdicts = await check_unless_skipped(engine, urls, context.services.get(SKIP_HOOK, list))
     await engine.settle()
-    pairs = tuple((link, verdicts[link.url.strip()]) for link in links
-                  if link.url.strip() in verdicts)
+    pairs = tuple((link, verdicts[link.url.strip()]) for link in links if link.url.strip() in verdicts)
     return LinkResults(pairs=pairs, network_down=engine.network_down)
 
 
-async def check_unless_skipped(engine: LinkEngine, urls: list[str],
-                               predicates: list[SkipPredicate]) -> dict[str, Verdict]:
+async def check_unless_skipped(
+    engine: LinkEngine, urls: list[str], predicates: list[SkipPredicate]
+) -> dict[str, Verdict]:
     """Crawl each URL as soon as no hook wants it skipped.
 
     A hook that waits (the arXiv API's answer) holds up only the URLs it is

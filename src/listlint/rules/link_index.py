@@ -18,9 +18,23 @@ from listlint.identity import paper_identity
 from listlint.rules.base import RuleContext
 from listlint.urls import normalize_url
 
-__all__ = ["CHECKED_KINDS", "ID_KINDS", "Occurrence", "LinkIndex", "link_index", "identity_of",
-           "url_bytes_match", "url_edit", "section_name", "normalize_title", "same_listing",
-           "first_same_listing", "review_order", "NUMBER_RE", "GENERIC_NAMES"]
+__all__ = [
+    "CHECKED_KINDS",
+    "ID_KINDS",
+    "Occurrence",
+    "LinkIndex",
+    "link_index",
+    "identity_of",
+    "url_bytes_match",
+    "url_edit",
+    "section_name",
+    "normalize_title",
+    "same_listing",
+    "first_same_listing",
+    "review_order",
+    "NUMBER_RE",
+    "GENERIC_NAMES",
+]
 
 CHECKED_KINDS = ("inline", "reference", "autolink", "html")
 # Identities that name one paper or repository; any other identity is a page.
@@ -30,11 +44,36 @@ NON_WORD_RE = re.compile(r"[\W_]+")
 # and "GPT-4") name different things, however alike the rest is.
 NUMBER_RE = re.compile(r"\d+")
 # Link words that name a kind of page, not a thing ("[paper](...)").
-GENERIC_NAMES = frozenset({
-    "paper", "pdf", "code", "link", "website", "homepage", "home", "docs", "documentation",
-    "blog", "post", "slides", "video", "talk", "project", "project page", "github", "repo",
-    "arxiv", "here", "demo", "link here", "official", "abstract", "html", "site",
-})
+GENERIC_NAMES = frozenset(
+    {
+        "paper",
+        "pdf",
+        "code",
+        "link",
+        "website",
+        "homepage",
+        "home",
+        "docs",
+        "documentation",
+        "blog",
+        "post",
+        "slides",
+        "video",
+        "talk",
+        "project",
+        "project page",
+        "github",
+        "repo",
+        "arxiv",
+        "here",
+        "demo",
+        "link here",
+        "official",
+        "abstract",
+        "html",
+        "site",
+    }
+)
 # How alike two titles must be (rapidfuzz ratio) to call them one listing.
 SAME_LISTING_SCORE = 90
 
@@ -92,8 +131,11 @@ def build_index(document: Document) -> LinkIndex:
         if link.kind not in CHECKED_KINDS or not link.is_web:
             continue
         section = bisect.bisect_right(starts, link.span.start) - 1
-        found.append(Occurrence(link, entries.get(link.span.start), section,
-                                normalize_url(link.url), identity_of(link.url)))
+        found.append(
+            Occurrence(
+                link, entries.get(link.span.start), section, normalize_url(link.url), identity_of(link.url)
+            )
+        )
     return LinkIndex(tuple(found), tuple(o for o in found if o.is_primary))
 
 

@@ -40,7 +40,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         else:
             edits = (removal, context.edit(Span(link.span.end, link.span.end), ": "))
         yield context.diagnostic(
-            link.text_span, message,
+            link.text_span,
+            message,
             fix=context.fix(f"write '[{name}](...):'", *edits),
         )
 

@@ -16,16 +16,19 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         if link.kind == "reversed":
             fixed = f"[{link.text}]({link.url})"
             yield context.diagnostic(
-                link.span, f"reversed link syntax {raw!r} renders as plain text; write {fixed!r}",
-                url=link.url, fix=context.fix(f"rewrite as {fixed}", context.edit(link.span, fixed)),
+                link.span,
+                f"reversed link syntax {raw!r} renders as plain text; write {fixed!r}",
+                url=link.url,
+                fix=context.fix(f"rewrite as {fixed}", context.edit(link.span, fixed)),
             )
         elif link.kind == "broken":
             yield broken(context, link, raw)
         elif link.kind in ("inline", "reference"):
             label = text[link.text_span.start : link.text_span.end]
             if not label.strip():
-                yield context.diagnostic(link.span, f"link to {link.url or '(nothing)'} has empty text",
-                                         url=link.url or None)
+                yield context.diagnostic(
+                    link.span, f"link to {link.url or '(nothing)'} has empty text", url=link.url or None
+                )
             elif not link.url.strip() and link.kind == "inline":
                 yield context.diagnostic(link.span, f"link [{label}] has an empty URL")
 
@@ -37,12 +40,13 @@ def broken(context: RuleContext, link: Link, raw: str) -> Diagnostic:
     if between.startswith("]") and between.endswith("(") and gap and not gap.strip():
         fixed = f"[{link.text}]({link.url})"
         return context.diagnostic(
-            link.span, f"space between ']' and '(' in {raw!r}: it renders as plain text",
-            url=link.url, fix=context.fix(f"rewrite as {fixed}", context.edit(link.span, fixed)),
+            link.span,
+            f"space between ']' and '(' in {raw!r}: it renders as plain text",
+            url=link.url,
+            fix=context.fix(f"rewrite as {fixed}", context.edit(link.span, fixed)),
         )
     if between.startswith("]("):
-        return context.diagnostic(link.span, f"unbalanced brackets: ')' missing in {raw!r}",
-                                  url=link.url)
+        return context.diagnostic(link.span, f"unbalanced brackets: ')' missing in {raw!r}", url=link.url)
     return context.diagnostic(link.span, f"unbalanced brackets: ']' missing in {raw!r}", url=link.url)
 
 

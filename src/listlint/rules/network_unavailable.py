@@ -20,17 +20,22 @@ async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
     results = await link_verdicts(document, context)
     if not results.network_down:
         return []
-    unchecked = [link for link, verdict in results.pairs
-                 if verdict.network_failure or verdict.kind is Kind.OFFLINE]
+    unchecked = [
+        link for link, verdict in results.pairs if verdict.network_failure or verdict.kind is Kind.OFFLINE
+    ]
     reported: list[bool] = context.services.get(REPORTED_KEY, list)
     if not unchecked or reported:
         return []
     reported.append(True)
     count = len(engine_for(context.services).not_checked())
     link = unchecked[0]
-    return [context.diagnostic(
-        link.url_span, f"network unavailable, {count} link{'s' if count != 1 else ''} not checked",
-        url=None)]
+    return [
+        context.diagnostic(
+            link.url_span,
+            f"network unavailable, {count} link{'s' if count != 1 else ''} not checked",
+            url=None,
+        )
+    ]
 
 
 RULE = Rule(

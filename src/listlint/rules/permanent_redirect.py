@@ -60,8 +60,9 @@ def rewrite_fix(context: RuleContext, link: Link, target: str) -> Fix | None:
         text = text.replace("<", "%3C").replace(">", "%3E")
     old_host = (urlsplit(link.url).hostname or "").removeprefix("www.")
     new_host = (urlsplit(target).hostname or "").removeprefix("www.")
-    return context.fix(f"replace with {target}", context.edit(link.url_span, text),
-                       unsafe=old_host != new_host)
+    return context.fix(
+        f"replace with {target}", context.edit(link.url_span, text), unsafe=old_host != new_host
+    )
 
 
 RULE = Rule(

@@ -12,11 +12,15 @@ async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
     from listlint.net.verdicts import Kind
 
     results = await link_verdicts(document, context)
-    return [context.diagnostic(
-                link.url_span,
-                f"not checked: {verdict.reason} (use --allow-private-hosts to check it)",
-                url=link.url)
-            for link, verdict in results.reportable() if verdict.kind is Kind.PRIVATE]
+    return [
+        context.diagnostic(
+            link.url_span,
+            f"not checked: {verdict.reason} (use --allow-private-hosts to check it)",
+            url=link.url,
+        )
+        for link, verdict in results.reportable()
+        if verdict.kind is Kind.PRIVATE
+    ]
 
 
 RULE = Rule(

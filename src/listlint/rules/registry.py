@@ -132,9 +132,7 @@ def load_rules(refs: Iterable[PluginRef]) -> list[Rule]:
         for rule in rules_of(load_target(ref), ref):
             for key in (rule.code, rule.name):
                 if key in owners:
-                    raise PluginError(
-                        f"rule {key!r} is defined twice: by {owners[key]} and by {ref.origin}"
-                    )
+                    raise PluginError(f"rule {key!r} is defined twice: by {owners[key]} and by {ref.origin}")
                 owners[key] = ref.origin
             rules.append(rule)
     return rules
@@ -172,9 +170,7 @@ def rules_of(target: Any, ref: PluginRef) -> Iterator[Rule]:
         yield target
         return
     if isinstance(target, ModuleType):
-        found = getattr(target, "RULES", None) or (
-            [target.RULE] if hasattr(target, "RULE") else None
-        )
+        found = getattr(target, "RULES", None) or ([target.RULE] if hasattr(target, "RULE") else None)
         if found is None:
             raise PluginError(f"{ref.origin} defines no RULE or RULES")
         target = found

@@ -19,8 +19,7 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             continue
         if starts_with_link(document, entry) is None:
             continue
-        for found, wanted in ((colon_problem(document, entry), ": "),
-                              (bar_problem(document, entry), " | ")):
+        for found, wanted in ((colon_problem(document, entry), ": "), (bar_problem(document, entry), " | ")):
             if found is not None:
                 span, message = found
                 fix = context.fix(f"write {wanted!r}", context.edit(span, wanted))

@@ -19,10 +19,26 @@ from listlint.rules.base import Rule, RuleContext
 
 MIN_TOC_ENTRIES = 3
 # Back matter that tables of contents leave out on purpose.
-BACK_MATTER = ["Contributing", "Contribute", "Contributors", "Contribution", "License", "Licence",
-               "Acknowledgements", "Acknowledgments", "Citation", "Cite", "Star History",
-               "Stargazers", "Sponsors", "Backers", "Contact", "Footnotes", "Table of Contents",
-               "Contents"]
+BACK_MATTER = [
+    "Contributing",
+    "Contribute",
+    "Contributors",
+    "Contribution",
+    "License",
+    "Licence",
+    "Acknowledgements",
+    "Acknowledgments",
+    "Citation",
+    "Cite",
+    "Star History",
+    "Stargazers",
+    "Sponsors",
+    "Backers",
+    "Contact",
+    "Footnotes",
+    "Table of Contents",
+    "Contents",
+]
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
@@ -51,12 +67,12 @@ def find_tocs(document: Document) -> list[list[Entry]]:
 
 def is_toc_entry(entry: Entry) -> bool:
     links = [link for link in entry.links if link.kind != "image"]
-    return (entry.kind == "item" and bool(links)
-            and all(fragment_of(link) is not None for link in links))
+    return entry.kind == "item" and bool(links) and all(fragment_of(link) is not None for link in links)
 
 
-def check_toc(document: Document, context: RuleContext, index: AnchorIndex,
-              toc: list[Entry]) -> Iterator[Diagnostic]:
+def check_toc(
+    document: Document, context: RuleContext, index: AnchorIndex, toc: list[Entry]
+) -> Iterator[Diagnostic]:
     linked: set[int] = set()
     broken: list[str] = []
     for entry in toc:
@@ -91,18 +107,22 @@ def check_toc(document: Document, context: RuleContext, index: AnchorIndex,
             continue
         if section.title.strip(" :").casefold() in skipped:
             continue
-        if section.level == top or (parent is not None and id(parent) in linked
-                                    and has_linked_child(document, parent, section.level, linked)):
+        if section.level == top or (
+            parent is not None
+            and id(parent) in linked
+            and has_linked_child(document, parent, section.level, linked)
+        ):
             yield context.diagnostic(
-                section.span, f"heading {section.title!r} is missing from the table of contents "
-                f"(line {toc[0].line})",
+                section.span,
+                f"heading {section.title!r} is missing from the table of contents (line {toc[0].line})",
             )
 
 
 def has_linked_child(document: Document, parent: Section, level: int, linked: set[int]) -> bool:
     prefix = parent.path
-    return any(s.level == level and s.path[: len(prefix)] == prefix and id(s) in linked
-               for s in document.sections)
+    return any(
+        s.level == level and s.path[: len(prefix)] == prefix and id(s) in linked for s in document.sections
+    )
 
 
 RULE = Rule(

@@ -26,12 +26,13 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             start, end = bounds[0] - 1, bounds[1]
             stripped = strip_tracking(link.url)
             content = stripped[start : len(stripped) - (len(link.url) - end)]
-            fix = context.fix(f"remove {', '.join(names)}",
-                              url_edit(context, link, start, end, content))
+            fix = context.fix(f"remove {', '.join(names)}", url_edit(context, link, start, end, content))
         listed = ", ".join(f"`{name}`" for name in names)
         yield context.diagnostic(
-            link.url_span, f"tracking parameter{'s' if len(names) > 1 else ''} {listed} in a link",
-            url=link.url, fix=fix,
+            link.url_span,
+            f"tracking parameter{'s' if len(names) > 1 else ''} {listed} in a link",
+            url=link.url,
+            fix=fix,
         )
 
 

@@ -29,7 +29,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             span = Span(start, start + len(trailing))
             plural = "s" if len(trailing) > 1 else ""
             yield context.diagnostic(
-                span, f"trailing whitespace ({len(trailing)} character{plural})",
+                span,
+                f"trailing whitespace ({len(trailing)} character{plural})",
                 fix=context.fix("remove the trailing whitespace", context.edit(span, "")),
             )
 

@@ -34,8 +34,9 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
 def suggestion(word: str, names: list[str]) -> str | None:
     from rapidfuzz import fuzz, process  # lazy: only lists with unknown venues pay for it
 
-    found = process.extractOne(word.lower(), {n: n.lower() for n in names}, scorer=fuzz.ratio,
-                               score_cutoff=SUGGEST_CUTOFF)
+    found = process.extractOne(
+        word.lower(), {n: n.lower() for n in names}, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF
+    )
     return found[2] if found else None
 
 

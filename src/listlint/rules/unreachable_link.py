@@ -12,9 +12,11 @@ async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
     from listlint.net.verdicts import Kind
 
     results = await link_verdicts(document, context)
-    return [context.diagnostic(link.url_span, f"could not check link: {verdict.reason}",
-                               url=link.url)
-            for link, verdict in results.reportable() if verdict.kind is Kind.UNREACHABLE]
+    return [
+        context.diagnostic(link.url_span, f"could not check link: {verdict.reason}", url=link.url)
+        for link, verdict in results.reportable()
+        if verdict.kind is Kind.UNREACHABLE
+    ]
 
 
 RULE = Rule(

@@ -35,7 +35,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                 start, end = edit.start - tag.span.start, edit.end - tag.span.start
                 fixed = fixed[:start] + edit.content + fixed[end:]
             yield context.diagnostic(
-                tag.span, "; ".join(problems),
+                tag.span,
+                "; ".join(problems),
                 fix=context.fix(f"write {fixed!r}", *edits),
             )
 

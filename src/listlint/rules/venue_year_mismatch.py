@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["RULE"]
 
 
-def report(document: Document, context: RuleContext, judged: list[Judgement],
-           review: ArxivReview) -> Iterator[Diagnostic]:
+def report(
+    document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
+) -> Iterator[Diagnostic]:
     tolerance = datetime.timedelta(days=int(context.options.get("tolerance-days", 60)))
     seen: set[int] = set()
     for judgement in judged:
@@ -46,8 +47,7 @@ def report(document: Document, context: RuleContext, judged: list[Judgement],
                 )
 
 
-def venue_years(document: Document, context: RuleContext,
-                entry: Entry) -> Iterator[tuple[str, Span, int]]:
+def venue_years(document: Document, context: RuleContext, entry: Entry) -> Iterator[tuple[str, Span, int]]:
     """Each tag naming a venue with a year: (tag text, tag span, full year)."""
     from listlint.venues import ATTACHED_YEAR_RE, full_year, read_tags, vocabulary_for
 

@@ -36,8 +36,9 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         yield context.diagnostic(
             span,
             f"{written!r}: this list writes venue years as {mention.written + replacement!r}",
-            fix=context.fix(f"write {mention.written + replacement!r}",
-                            context.edit(mention.year_span, replacement)),
+            fix=context.fix(
+                f"write {mention.written + replacement!r}", context.edit(mention.year_span, replacement)
+            ),
         )
 
 
@@ -46,9 +47,7 @@ def chosen_form(context: RuleContext, mentions: list[VenueMention]) -> str | Non
     if option != "infer":
         if option not in YEAR_FORMS:
             known = ", ".join(["infer", *YEAR_FORMS])
-            raise ConfigError(
-                f"rules.venue-year-style.year-style: {option!r} is not one of {known}"
-            )
+            raise ConfigError(f"rules.venue-year-style.year-style: {option!r} is not one of {known}")
         return option
     counts = Counter(m.form for m in mentions if m.form in YEAR_FORMS)
     if not counts:
