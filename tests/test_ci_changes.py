@@ -91,6 +91,15 @@ def test_cli_reports_only_changed_lines(
     assert {d["line"] for d in everything} >= {5, 7}
     assert main(["check", "docs/list.md", "--changed-since", base, "--output-format", "json"]) == 1
     found = json.loads(capsys.readouterr().out)["diagnostics"]
+    # What the change introduces: the duplicate on line 7, and the note it
+    # puts on the untouched original (line 5).
+    assert [(d["line"], d["code"], d["severity"]) for d in found] == [
+        (5, "LL201", "info"),
+        (7, "LL201", "error"),
+    ]
+    args = ["check", "docs/list.md", "--changed-since", base, "--changed-lines-only", "--output-format", "json"]
+    assert main(args) == 1
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
     assert found and {d["line"] for d in found} == {7}
     assert any(d["code"] == "LL201" for d in found)  # found against an old entry
     assert main(["check", "docs/list.md", "--changed-since", "HEAD", "--output-format", "json"]) == 0
@@ -149,7 +158,7 @@ def test_shallow_clone(
     git(clone, "fetch", "-q", "--depth=1", "origin", base)
     assert main(["check", "docs/list.md", "--changed-since", base, "--output-format", "json"]) == 1
     captured = capsys.readouterr()
-    assert {d["line"] for d in json.loads(captured.out)["diagnostics"]} == {7}
+    assert {d["line"] for d in json.loads(captured.out)["diagnostics"]} == {5, 7}  # 5: the note on the original
     assert "no merge base" in captured.err  # said, not silent
 
 

@@ -2,16 +2,22 @@
 """Acceptance: replay a list's history commit by commit, each commit as a pull request.
 
 For every commit, ``listlint check --changed-since PARENT --output-format
-github`` must annotate exactly the findings (of a full lint of that commit)
-on the lines the commit added or changed, computed here independently with
-difflib.  The same holds in a shallow clone after fetching the parent with
-``--depth=1``, the way a workflow would.
+github`` must annotate exactly the findings the commit introduces, computed
+here independently from two full lints (the parent's and the commit's) and
+difflib: the commit's findings on the lines it added or changed, and its
+findings elsewhere that the parent had not (same rule, same message up to
+line numbers, at the line that difflib maps back).  Nothing more (a finding
+the commit did not cause) and nothing less (a heading renamed, a file
+deleted: the links they break on untouched lines).  The same holds in a
+shallow clone after fetching the parent with ``--depth=1``, the way a
+workflow would.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +29,13 @@ from listlint.cli import main
 
 SEED = """# Awesome LLM Systems Papers
 
-A curated list of Large Language Model systems papers.
+A curated list of Large Language Model systems papers. See [how to contribute](CONTRIBUTING.md#adding-a-paper).
+
+## Contents
+- [LLM Systems](#llm-systems)
+  - [Pre-Training](#pre-training)
+  - [Serving](#serving)
+  - [Multi-Model Systems](#multi-model-systems)
 
 ## LLM Systems
 ### Pre-Training
@@ -85,6 +97,21 @@ def move(needle: str, after: str) -> Callable[[str], str]:
         return "\n".join(rows[:at] + [row] + rows[at:])
 
     return edit
+
+
+CONTRIBUTING = "# Contributing\n\n## Adding a paper\n\nOne line per paper.\n"
+
+# Commits that change other files than the list: message -> {path: text, or None to delete}.
+OTHER_FILES: dict[str, dict[str, str | None]] = {
+    "rename a heading of the contributing guide": {
+        "CONTRIBUTING.md": CONTRIBUTING.replace("## Adding a paper", "## Adding papers")
+    },
+    "delete the contributing guide": {"CONTRIBUTING.md": None},
+}
+
+
+def unchanged(text: str) -> str:
+    return text
 
 
 HISTORY: list[tuple[str, Callable[[str], str]]] = [
@@ -167,24 +194,39 @@ HISTORY: list[tuple[str, Callable[[str], str]]] = [
             "by Piggybacking Decodes with Chunked Prefills | Microsoft",
         ),
     ),
+    # Planted: what breaks on lines the commit did not touch.
+    ("rename a heading", replace("### Serving\n", "### Inference Serving\n")),
+    ("fix the table of contents", replace("[Serving](#serving)", "[Inference Serving](#inference-serving)")),
+    ("break an anchor in the table of contents", replace("(#pre-training)", "(#pretraining)")),
+    ("rename a heading that two links use", replace("## LLM Systems\n", "## Systems for LLMs\n")),
+    ("rename a heading of the contributing guide", unchanged),
+    ("delete the contributing guide", unchanged),
 ]
 
 LEVEL = {"error": "error", "warning": "warning", "notice": "info"}
 
 # Where PR mode intentionally differs from a full lint: the copy added above
-# its original is the duplicate (error), not the original (info).
-PR_MODE_FLIPS = {"duplicate above the original": {("LL201", "info"): "error"}}
+# its original is the duplicate (error) and the original gets the note (info);
+# a full lint says it the other way round.  Compared without severities.
+PR_MODE_FLIPS = {"duplicate above the original"}
 
 
-def added_lines(old: str, new: str) -> frozenset[int]:
-    """1-based lines of ``new`` that are inserted or replaced relative to ``old``."""
+def line_map(old: str, new: str) -> tuple[frozenset[int], dict[int, int]]:
+    """The 1-based lines of ``new`` inserted or replaced relative to ``old``,
+    and for every other line of ``new`` the line of ``old`` it was."""
     matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
-    return frozenset(
-        line + 1
-        for tag, _, _, j1, j2 in matcher.get_opcodes()
-        if tag in ("insert", "replace")
-        for line in range(j1, j2)
-    )
+    added, same = set(), {}
+    for tag, i1, _, j1, j2 in matcher.get_opcodes():
+        for offset, line in enumerate(range(j1, j2)):
+            if tag == "equal":
+                same[line + 1] = i1 + offset + 1
+            elif tag in ("insert", "replace"):
+                added.add(line + 1)
+    return frozenset(added), same
+
+
+def without_line_numbers(message: str) -> str:
+    return re.sub(r"(?<=\bline )[0-9, ]+|(?<=\blines )[0-9, ]+", "#", message)
 
 
 def full_lint(capsys: pytest.CaptureFixture[str]) -> list[dict]:
@@ -209,12 +251,31 @@ def pr_annotations(parent: str, capsys: pytest.CaptureFixture[str]) -> list[tupl
     )
 
 
-def expected(diagnostics: list[dict], lines: frozenset[int]) -> list[tuple]:
-    return sorted(
-        (d["code"], d["severity"], d["line"], d["column"] if d["line"] == d["end_line"] else 0)
-        for d in diagnostics
-        if any(n in lines for n in range(d["line"], d["end_line"] + 1))
-    )
+def caused(before: list[dict], after: list[dict], old: str, new: str) -> list[tuple]:
+    """The findings of ``after`` that the change from ``old`` to ``new`` caused."""
+    added, same = line_map(old, new)
+    was = {}
+    for d in before:
+        key = (d["code"], without_line_numbers(d["message"]), d["line"])
+        was[key] = was.get(key, 0) + 1
+    found = []
+    for d in after:
+        lines = range(d["line"], d["end_line"] + 1)
+        key = (d["code"], without_line_numbers(d["message"]), same.get(d["line"], -1))
+        if not any(n in added for n in lines) and was.get(key, 0) > 0:
+            was[key] -= 1
+            continue
+        found.append((d["code"], d["severity"], d["line"], d["column"] if d["line"] == d["end_line"] else 0))
+    return sorted(found)
+
+
+def apply_other_files(repo: Path, message: str) -> None:
+    for name, content in OTHER_FILES.get(message, {}).items():
+        if content is None:
+            git(repo, "rm", "-q", "--", name)
+        else:
+            (repo / name).write_text(content, encoding="utf-8")
+            git(repo, "add", "--", name)
 
 
 def test_replay_history_as_pull_requests(
@@ -226,37 +287,60 @@ def test_replay_history_as_pull_requests(
     monkeypatch.chdir(repo)
     text = SEED
     (repo / "list.md").write_text(text, encoding="utf-8")
-    git(repo, "add", "list.md")
+    (repo / "CONTRIBUTING.md").write_text(CONTRIBUTING, encoding="utf-8")
+    git(repo, "add", "list.md", "CONTRIBUTING.md")
     git(repo, "commit", "-q", "-m", "seed")
     commits: list[tuple[str, str, list[tuple]]] = []
     timings = []
-    introduced = {}
+    introduced: dict[str, list[tuple]] = {}
+    before = full_lint(capsys)
+    assert not any(d["code"] in ("LL501", "LL503", "LL504") for d in before), before
+    reported = outside = missed = 0
     for message, edit in HISTORY:
         parent = git(repo, "rev-parse", "HEAD")
         new_text = edit(text)
-        assert new_text != text, message
+        assert new_text != text or message in OTHER_FILES, message
         (repo / "list.md").write_text(new_text, encoding="utf-8")
+        apply_other_files(repo, message)
         git(repo, "commit", "-q", "-am", message)
-        want = expected(full_lint(capsys), added_lines(text, new_text))
-        flips = PR_MODE_FLIPS.get(message, {})
-        want = sorted((code, flips.get((code, level), level), *rest) for code, level, *rest in want)
+        after = full_lint(capsys)
+        want = caused(before, after, text, new_text)
         start = time.perf_counter()
         got = pr_annotations(parent, capsys)
         timings.append(time.perf_counter() - start)
-        assert got == want, message
-        introduced[message] = {code for code, *_ in got}
-        commits.append((git(repo, "rev-parse", "HEAD"), parent, want))
-        text = new_text
+        reported += len(got)
+        if message in PR_MODE_FLIPS:
+            assert sorted((c, *rest) for c, _, *rest in got) == sorted((c, *rest) for c, _, *rest in want)
+        else:
+            outside += len(set(got) - set(want))
+            missed += len(set(want) - set(got))
+            assert got == want, message
+        introduced[message] = got
+        commits.append((git(repo, "rev-parse", "HEAD"), parent, got))
+        text, before = new_text, after
+    print(f"replay: {len(HISTORY)} commits, {reported} findings introduced, {outside} outside what a commit caused, {missed} missed")
+    assert outside == 0 and missed == 0
+    codes = {message: {code for code, *_ in found} for message, found in introduced.items()}
     # The history exercises what it claims to.
-    assert "LL201" in introduced["add a duplicate of an old entry"]
-    assert "LL101" in introduced["add a reversed link"]
-    assert introduced["delete entries"] == set()
-    assert introduced["remove the duplicate again"] == set()
-    assert introduced["add a clean entry"] == set()
-    assert any(code.startswith("LL3") for code in introduced["venue tag drift"])
-    assert "LL401" in introduced["edit a title, add a tracking parameter"]
-    assert "LL203" in introduced["duplicate across sections"]
-    assert "LL201" in introduced["duplicate above the original"]
+    assert "LL201" in codes["add a duplicate of an old entry"]
+    assert "LL101" in codes["add a reversed link"]
+    assert codes["delete entries"] == set()
+    assert codes["remove the duplicate again"] == set()
+    assert codes["add a clean entry"] == set()
+    assert any(code.startswith("LL3") for code in codes["venue tag drift"])
+    assert "LL401" in codes["edit a title, add a tracking parameter"]
+    assert "LL203" in codes["duplicate across sections"]
+    assert "LL201" in codes["duplicate above the original"]
+    # Broken on lines the commit did not touch, and reported all the same.
+    toc_line = SEED.splitlines().index("  - [Serving](#serving)") + 1
+    assert ("LL501", "error", toc_line, 15) in introduced["rename a heading"]
+    assert codes["fix the table of contents"] <= {"LL502"}
+    assert "LL501" in codes["break an anchor in the table of contents"]
+    assert [(c, line) for c, _, line, _ in introduced["rename a heading that two links use"] if c == "LL501"] == [
+        ("LL501", SEED.splitlines().index("- [LLM Systems](#llm-systems)") + 1)
+    ]
+    assert [(c, line) for c, _, line, _ in introduced["rename a heading of the contributing guide"]] == [("LL504", 3)]
+    assert [(c, line) for c, _, line, _ in introduced["delete the contributing guide"]] == [("LL503", 3)]
     assert max(timings) < 5, timings
 
     # The same PRs in shallow clones, as actions/checkout makes them.
@@ -288,4 +372,5 @@ def test_copy_added_above_the_original_fails_the_pr(
     )
     (repo / "list.md").write_text(edit(SEED), encoding="utf-8")
     found = pr_annotations(base, capsys)
-    assert ("LL201", "error", 16, 20) in found, found
+    line = SEED.splitlines().index("### Serving") + 2
+    assert ("LL201", "error", line, 20) in found, found

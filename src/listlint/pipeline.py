@@ -1,21 +1,22 @@
 """The pipeline, stage by stage:
 
 read -> parse -> check (offline rules, then network rules) -> decide
-(suppressions, per-section ignores, changed lines) -> fix -> (report, exit
-code: in the CLI).
+(suppressions, per-section ignores, what a pull request introduces, network
+outages in a pull request) -> fix -> (report, exit code: in the CLI).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import inspect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listlint.config import Settings
-from listlint.diagnostics import Diagnostic
+from listlint.diagnostics import Diagnostic, Severity
 from listlint.document import Document, parse_document
 from listlint.errors import ListlintError, RuleCrashed
 from listlint.fixes import apply_fixes
@@ -25,6 +26,9 @@ from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
 from listlint.source import STDIN, Source, read_source
 from listlint.suppressions import read_suppressions
+
+if TYPE_CHECKING:
+    from listlint.changes import FileChange
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
 
@@ -38,6 +42,15 @@ class RunOptions:
     unsafe_fixes: bool = False
     # Per path, the 1-based lines to report on (None: every line).
     changed_lines: Mapping[str, frozenset[int]] | None = None
+    # Per path, what changed since the base commit (``--changed-since``): the
+    # base version is linted too and only what the change introduces is
+    # reported (see ``listlint.changes.introduced``).
+    changes: Mapping[str, FileChange] | None = None
+    # ``--changed-lines-only``: report findings on changed lines only.
+    changed_lines_only: bool = False
+    # A pull request (``--changed-since``, the Action on pull_request): an
+    # unreachable network or API is one warning on the file, never a failure.
+    pull_request: bool = False
     # The name reported for a list read from standard input (path "-").
     stdin_filename: str = STDIN
 
@@ -84,12 +97,14 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     ]
     documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
+    baselines = lint_bases(documents, active, settings, options)
     files = []
     for document, diagnostics in zip(documents, found, strict=True):
-        kept = decide(document, diagnostics, settings, options)
+        baseline = baselines.get(document.path)
+        kept = decide(document, diagnostics, settings, options, baseline=baseline)
         result = FileResult(document.source, document, kept)
         if options.fix:
-            fix_file(result, active, settings, services, options)
+            fix_file(result, active, settings, services, options, baseline=baseline)
         files.append(result)
     return RunResult(files, active, services)
 
@@ -105,6 +120,33 @@ def lint_text(
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     found = check_documents([document], active, settings, services, options)[0]
     return decide(document, found, settings, options)
+
+
+def lint_bases(
+    documents: Sequence[Document], active: Sequence[ActiveRule], settings: Settings, options: RunOptions
+) -> dict[str, list[Diagnostic]]:
+    """Per path, the offline findings of the file's base version (``--changed-since``).
+
+    The base is linted as a whole file (no changed lines) under the same path
+    and settings; links to other files resolve against the base commit's tree.
+    """
+    if options.changes is None or options.changed_lines_only:
+        return {}
+    offline = [entry for entry in active if not entry.rule.needs_network]
+    base_options = RunOptions()
+    found: dict[str, list[Diagnostic]] = {}
+    for document in documents:
+        change = options.changes.get(document.path)
+        if change is None or change.base_text is None:
+            continue
+        base = parse(Source(path=document.path, text=change.base_text))
+        services = Services(settings, frozenset(entry.rule.name for entry in offline))
+        from listlint.repo_files import use_base_tree
+
+        use_base_tree(services, change)
+        diagnostics = check_documents([base], offline, settings, services, base_options)[0]
+        found[document.path] = decide(base, diagnostics, settings, base_options)
+    return found
 
 
 def parse(source: Source) -> Document:
@@ -217,17 +259,70 @@ def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) ->
 
 
 def decide(
-    document: Document, diagnostics: Iterable[Diagnostic], settings: Settings, options: RunOptions
+    document: Document,
+    diagnostics: Iterable[Diagnostic],
+    settings: Settings,
+    options: RunOptions,
+    *,
+    baseline: Sequence[Diagnostic] | None = None,
 ) -> list[Diagnostic]:
-    """Drop what suppressions, per-section ignores and changed-lines mode hide."""
+    """Drop what suppressions, per-section ignores and pull-request mode hide.
+
+    In pull-request mode (``--changed-since``) what is kept is what the change
+    introduces (findings on changed lines, and new ones elsewhere that the
+    base version, ``baseline``, did not have), or with ``--changed-lines-only``
+    only findings on changed lines.  Network outages become one warning on
+    the file (:func:`outage_warnings`).
+    """
     kept = read_suppressions(document).filter(diagnostics)
     ignores = settings.get("per-section-ignores")
     if ignores:
         kept = [d for d in kept if not ignored_in_section(document, d, ignores)]
+    outages: list[Diagnostic] = []
+    if options.pull_request:
+        outages = [d for d in kept if is_outage(d)]
+        kept = [d for d in kept if not is_outage(d)]
     if options.changed_lines is not None:
-        lines = options.changed_lines.get(document.path, frozenset())
-        kept = [d for d in kept if any(line in lines for line in range(d.line, d.end_line + 1))]
+        change = options.changes.get(document.path) if options.changes is not None else None
+        if change is not None and baseline is not None and not options.changed_lines_only:
+            from listlint.changes import introduced
+
+            kept = introduced(kept, baseline, change)
+        else:
+            lines = options.changed_lines.get(document.path, frozenset())
+            kept = [d for d in kept if any(line in lines for line in range(d.line, d.end_line + 1))]
+    kept.extend(outage_warnings(outages))
     return sorted(set(kept), key=Diagnostic.sort_key)
+
+
+# Rules that say the network or an API could not be reached: nothing about
+# the list.  ``*-unchecked`` covers the API rules (arxiv-unchecked, ...).
+OUTAGE_NAMES = frozenset({"network-unavailable"})
+
+
+def is_outage(diagnostic: Diagnostic) -> bool:
+    """Whether ``diagnostic`` says that the network or an API was unreachable."""
+    return diagnostic.name in OUTAGE_NAMES or diagnostic.name.endswith("-unchecked")
+
+
+def outage_warnings(outages: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """In a pull request, each outage once per rule and file: a warning at the
+    file's start, not on a contributor's line, so that it never fails the PR."""
+    seen: dict[tuple[str, str], Diagnostic] = {}
+    for d in outages:
+        seen.setdefault((d.path, d.code), d)
+    return [
+        dataclasses.replace(
+            d,
+            severity=Severity.WARNING if d.severity is Severity.ERROR else d.severity,
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=1,
+            fix=None,
+        )
+        for d in seen.values()
+    ]
 
 
 def ignored_in_section(document: Document, diagnostic: Diagnostic, ignores: Mapping[str, list[str]]) -> bool:
@@ -257,13 +352,15 @@ def fix_file(
     settings: Settings,
     services: Services,
     options: RunOptions,
+    *,
+    baseline: Sequence[Diagnostic] | None = None,
 ) -> None:
     """Apply fixes until nothing changes; re-lint offline between rounds."""
     offline = [entry for entry in active if not entry.rule.needs_network]
     text = result.source.text
     diagnostics = result.diagnostics
     fixed_all: list[Diagnostic] = []
-    round_options = RunOptions(online=False, changed_lines=options.changed_lines)
+    round_options = dataclasses.replace(options, online=False, fix=False)
     for _ in range(MAX_FIX_ROUNDS):
         new_text, fixed = apply_fixes(text, diagnostics, unsafe=options.unsafe_fixes)
         if new_text == text:
@@ -275,7 +372,7 @@ def fix_file(
         )
         document = parse(source)
         found = check_documents([document], offline, settings, services, round_options)[0]
-        diagnostics = decide(document, found, settings, round_options)
+        diagnostics = decide(document, found, settings, round_options, baseline=baseline)
         result.document = document
     if fixed_all:
         network = [

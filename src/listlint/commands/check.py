@@ -20,7 +20,7 @@ from listlint.sharding import parse_shard
 from listlint.source import STDIN
 
 if TYPE_CHECKING:
-    from listlint.changes import ChangedLines
+    from listlint.changes import ChangedLines, FileChange
 
 FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
 
@@ -29,11 +29,15 @@ def run_check(args: argparse.Namespace) -> int:
     reporter_class(args.output_format or "text")  # an unknown format fails before any work
     settings = resolve_settings(args)
     check_stdin_use(args)
+    changes = changes_of(args)
     options = RunOptions(
         online=bool(settings.get("online")),
         fix=args.fix or args.diff,
         unsafe_fixes=args.unsafe_fixes,
-        changed_lines=changed_lines_of(args),
+        changed_lines={path: change.changed for path, change in changes.items()} if changes is not None else None,
+        changes=changes,
+        changed_lines_only=bool(getattr(args, "changed_lines_only", False)),
+        pull_request=is_pull_request(args),
         stdin_filename=args.stdin_filename or STDIN,
     )
     # --fix reads, fixes and writes under a lock, so concurrent runs take turns.
@@ -69,12 +73,24 @@ def check_stdin_use(args: argparse.Namespace) -> None:
 
 
 def changed_lines_of(args: argparse.Namespace) -> ChangedLines | None:
+    changes = changes_of(args)
+    return {path: change.changed for path, change in changes.items()} if changes is not None else None
+
+
+def changes_of(args: argparse.Namespace) -> dict[str, FileChange] | None:
     ref = getattr(args, "changed_since", None)
+    if getattr(args, "changed_lines_only", False) and not ref:
+        raise UsageError("--changed-lines-only needs --changed-since REF")
     if not ref:
         return None
-    from listlint.changes import changed_lines
+    from listlint.changes import file_changes
 
-    return changed_lines(args.paths, ref)
+    return file_changes(args.paths, ref)
+
+
+def is_pull_request(args: argparse.Namespace) -> bool:
+    """PR mode: ``--changed-since``, or the Action on a pull_request event."""
+    return bool(getattr(args, "changed_since", None) or getattr(args, "pull_request", False))
 
 
 def resolve_settings(args: argparse.Namespace) -> Settings:
@@ -183,6 +199,10 @@ def write_statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
 def exit_code(diagnostics: list[Diagnostic], args: argparse.Namespace) -> int:
     if args.exit_zero or args.fail_on == "never":
         return EXIT_OK
+    if is_pull_request(args):
+        from listlint.pipeline import is_outage
+
+        diagnostics = [d for d in diagnostics if not is_outage(d)]  # the network never fails a PR
     limit = FAIL_RANKS[args.fail_on]
     failing = any(Severity(d.severity).rank <= limit for d in diagnostics)
     return EXIT_FINDINGS if failing else EXIT_OK

@@ -48,6 +48,8 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.insecure_link",
     "listlint.rules.broken_anchor",
     "listlint.rules.toc_missing_heading",
+    "listlint.rules.missing_local_file",
+    "listlint.rules.broken_file_anchor",
     "listlint.rules.dead_link",
     "listlint.rules.unreachable_link",
     "listlint.rules.blocked_link",
