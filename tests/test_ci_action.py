@@ -78,6 +78,7 @@ def run_lint_step(
     script.write_text(lint["run"], encoding="utf-8")
     full_env = {
         "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(PROJECT / "src"),  # this checkout's code, whatever is installed
         "HOME": str(tmp),
         "GITHUB_ACTIONS": "true",
         "CI": "true",
@@ -158,9 +159,10 @@ def test_pull_request_run(pr_repo: tuple[Path, Path], tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     found = annotations_of(done.stdout)
     assert found, done.stdout
+    # What the PR introduces: line 7's findings, and the note on the original (line 5).
     assert sorted(
         (c.properties["title"].split()[0], LEVEL[c.name], int(c.properties["line"])) for c in found
-    ) == expected_on_line(root, "docs/list.md", 7)
+    ) == sorted([("LL201", "info", 5), *expected_on_line(root, "docs/list.md", 7)])
     assert all(c.properties["file"] == "docs/list.md" for c in found)
     assert any(c.properties["title"] == "LL201 duplicate-link" and c.name == "error" for c in found)
     # Outputs
@@ -169,7 +171,7 @@ def test_pull_request_run(pr_repo: tuple[Path, Path], tmp_path: Path) -> None:
     sarif = Path(outputs["sarif-file"])
     assert sarif.is_file() and sarif.parent == tmp_path / "runner-temp"
     # Summary: changed-lines mode, links to the exact line, no section table.
-    assert "lines changed in this pull request" in summary
+    assert "what this pull request introduces" in summary
     assert "(https://github.com/owner/list/blob/feedc0de/docs/list.md#L7)" in summary
     assert "### Sections" not in summary
     if SCHEMA.is_file():
@@ -271,7 +273,8 @@ def test_shallow_checkout_fetches_the_base(pr_repo: tuple[Path, Path], tmp_path:
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "fetching the base commit" in done.stderr
-    assert {int(c.properties["line"]) for c in annotations_of(done.stdout)} == {7}
+    # 7: the new duplicate; 5: the note it puts on the original.
+    assert {int(c.properties["line"]) for c in annotations_of(done.stdout)} == {5, 7}
     assert outputs["changed-since"] == json.loads(event.read_text())["pull_request"]["base"]["sha"]
 
 

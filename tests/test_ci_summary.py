@@ -85,7 +85,7 @@ def test_summary_tables(tmp_path: Path) -> None:
     assert "| Papers &gt; Serving | 2 | 2 | 1 |" in text
     assert "| Papers &gt; Training | 1 | 1 | 1 |" in text
     changed = render_summary(found, files=1, documents=[document], env=env, changed_only=True)
-    assert "### Sections" not in changed and "lines changed in this pull request" in changed
+    assert "### Sections" not in changed and "what this pull request introduces" in changed
 
 
 def test_section_health_counts() -> None:

@@ -7,8 +7,11 @@ handed to the linter after ``--``, so a file name from a pull request is only
 ever a file name.
 
 Pull-request mode: on ``pull_request`` (and ``pull_request_target``,
-``merge_group``) events, ``changed-only: auto`` reports only the lines the PR
-changes, comparing with the PR's base commit from ``$GITHUB_EVENT_PATH``.
+``merge_group``) events, ``changed-only: auto`` reports what the PR
+introduces (``--changed-since``), comparing with the PR's base commit from
+``$GITHUB_EVENT_PATH``; an unreachable network or API is then one warning,
+never a failure.  The ``changed-since`` output is the commit compared with
+(empty for a whole-file audit).
 """
 
 from __future__ import annotations
@@ -206,8 +209,8 @@ def write_outputs(values: Mapping[str, str], env: Mapping[str, str]) -> None:
 
 def run(env: Mapping[str, str]) -> int:
     from listlint.cli import build_parser
-    from listlint.commands.check import changed_lines_of, exit_code, report, resolve_settings
-    from listlint.pipeline import RunOptions, lint_paths
+    from listlint.commands.check import exit_code, report, resolve_settings, run_options
+    from listlint.pipeline import lint_paths
 
     inputs = read_inputs(env)
     root = Path.cwd()
@@ -216,8 +219,11 @@ def run(env: Mapping[str, str]) -> int:
     if base:
         fetch_base(base, root)
     args = build_parser().parse_args(build_argv(inputs, paths, base))
+    # On a pull request the network never fails the run, even when whole
+    # files are checked (changed-only: false).
+    args.pull_request = env.get("GITHUB_EVENT_NAME", "") in (*PR_EVENTS, "merge_group")
     settings = resolve_settings(args)
-    options = RunOptions(online=bool(settings.get("online")), changed_lines=changed_lines_of(args))
+    options = run_options(args, settings)
     result = lint_paths(args.paths, settings, options)
     report(args, settings, result)
     sarif = sarif_path(inputs, env)

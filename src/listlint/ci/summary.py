@@ -123,7 +123,7 @@ def headline(diagnostics: Sequence[Diagnostic], *, files: int, title: str, chang
         for s in Severity
         if severities[s.value]
     )
-    scope = " (lines changed in this pull request)" if changed_only else ""
+    scope = " (what this pull request introduces)" if changed_only else ""
     lines = [
         f"## {cell(title)}",
         "",
@@ -226,9 +226,16 @@ def write_job_summary(
     title: str = "listlint",
     env: Mapping[str, str] | None = None,
 ) -> bool:
-    """Render and append the summary when ``$GITHUB_STEP_SUMMARY`` is set."""
+    """Render and append the summary when ``$GITHUB_STEP_SUMMARY`` is set.
+
+    A summary that cannot be written (the path is a folder, read-only, the
+    disk is full) or would take the step's summary over GitHub's 1 MiB is one
+    warning on stderr, as a workflow command; the findings, annotations and
+    exit code are the same as without it.
+    """
     env = os.environ if env is None else env
-    if not env.get("GITHUB_STEP_SUMMARY"):
+    target = env.get("GITHUB_STEP_SUMMARY")
+    if not target:
         return False
     text = render_summary(
         diagnostics,
@@ -239,4 +246,28 @@ def write_job_summary(
         title=title,
         changed_only=changed_only,
     )
-    return append_job_summary(text, env)
+    used = existing_size(target)
+    if used + len(text.encode()) > MAX_SUMMARY_BYTES:
+        warn_summary(f"the job summary was not written: {target} would exceed GitHub's 1 MiB limit")
+        return False
+    try:
+        return append_job_summary(text, env)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        warn_summary(f"the job summary was not written: cannot write {target} ({reason})")
+        return False
+
+
+def existing_size(target: str) -> int:
+    try:
+        return os.path.getsize(target) if os.path.isfile(target) else 0
+    except OSError:
+        return 0
+
+
+def warn_summary(message: str) -> None:
+    import sys
+
+    from listlint.reporters.github import workflow_command
+
+    sys.stderr.write(workflow_command("warning", [("title", "listlint")], message))

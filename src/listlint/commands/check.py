@@ -29,17 +29,7 @@ def run_check(args: argparse.Namespace) -> int:
     reporter_class(args.output_format or "text")  # an unknown format fails before any work
     settings = resolve_settings(args)
     check_stdin_use(args)
-    changes = changes_of(args)
-    options = RunOptions(
-        online=bool(settings.get("online")),
-        fix=args.fix or args.diff,
-        unsafe_fixes=args.unsafe_fixes,
-        changed_lines={path: change.changed for path, change in changes.items()} if changes is not None else None,
-        changes=changes,
-        changed_lines_only=bool(getattr(args, "changed_lines_only", False)),
-        pull_request=is_pull_request(args),
-        stdin_filename=args.stdin_filename or STDIN,
-    )
+    options = run_options(args, settings)
     # --fix reads, fixes and writes under a lock, so concurrent runs take turns.
     with locked_for_fixing(args.paths if args.fix and not args.diff else ()):
         result = lint_paths(args.paths, settings, options)
@@ -56,6 +46,21 @@ def run_check(args: argparse.Namespace) -> int:
         return show_diff(result)
     report(args, settings, result)
     return exit_code(result.diagnostics, args)
+
+
+def run_options(args: argparse.Namespace, settings: Settings) -> RunOptions:
+    """The pipeline's options from the command line (also the Action's)."""
+    changes = changes_of(args)
+    return RunOptions(
+        online=bool(settings.get("online")),
+        fix=bool(getattr(args, "fix", False) or getattr(args, "diff", False)),
+        unsafe_fixes=bool(getattr(args, "unsafe_fixes", False)),
+        changed_lines={path: change.changed for path, change in changes.items()} if changes is not None else None,
+        changes=changes,
+        changed_lines_only=bool(getattr(args, "changed_lines_only", False)),
+        pull_request=is_pull_request(args),
+        stdin_filename=getattr(args, "stdin_filename", None) or STDIN,
+    )
 
 
 def check_stdin_use(args: argparse.Namespace) -> None:
