@@ -355,11 +355,13 @@ def test_constraints_pin_every_runtime_dependency() -> None:
 
 def test_hooks_shape() -> None:
     hooks = {hook["id"]: hook for hook in HOOKS}
-    assert set(hooks) == {"listlint", "listlint-online"}
+    assert set(hooks) == {"listlint", "listlint-full", "listlint-online"}
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["types"] == ["markdown"]
         assert hook.get("pass_filenames", True)
-    assert "--no-online" in hooks["listlint"]["entry"]
+    assert "--no-online" in hooks["listlint"]["entry"].split()
+    assert "--changed-since HEAD" in hooks["listlint"]["entry"]
+    assert hooks["listlint-full"]["entry"].split() == ["listlint", "check", "--no-online"]
     assert "--online" in hooks["listlint-online"]["entry"].split()
 
 
@@ -367,7 +369,7 @@ def test_offline_hook_is_fast_and_never_online(tmp_path: Path) -> None:
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text(BASE + ADDED, encoding="utf-8")
     (tmp_path / ".listlint.toml").write_text("online = true\n", encoding="utf-8")
-    entry = shlex.split(HOOKS[0]["entry"])
+    entry = shlex.split(next(hook for hook in HOOKS if hook["id"] == "listlint-full")["entry"])
     assert entry[0] == "listlint"
     code = (
         "import sys, time; start = time.perf_counter(); from listlint.cli import main; "
