@@ -443,3 +443,47 @@ def test_outputs_are_multiline_safe(tmp_path: Path) -> None:
     write_outputs({"c": ""}, {"GITHUB_OUTPUT": str(target)})
     assert read_outputs(target) == {"a": "1", "b": "two\nlines\nb<<EOF", "c": ""}
     write_outputs({"x": "1"}, {})  # no GITHUB_OUTPUT: nothing to do, no error
+
+
+# -- a job summary that cannot be written (16.13) ------------------------------------------
+
+
+def summary_targets(tmp_path: Path) -> dict[str, str]:
+    folder = tmp_path / "summary-folder"
+    folder.mkdir(exist_ok=True)
+    full = tmp_path / "summary-full.md"
+    full.write_text("x" * (1024 * 1024 - 100), encoding="utf-8")  # others' summaries, near the limit
+    targets = {
+        "a folder": str(folder),
+        "no such folder": str(tmp_path / "missing" / "summary.md"),
+        "over 1 MiB": str(full),
+    }
+    if Path("/dev/full").exists():
+        targets["a full disk"] = "/dev/full"
+    if os.geteuid() != 0:  # root writes read-only files anyway
+        read_only = tmp_path / "summary-read-only.md"
+        if not read_only.exists():
+            read_only.write_text("", encoding="utf-8")
+            read_only.chmod(0o444)
+        targets["read-only"] = str(read_only)
+    return targets
+
+
+def test_unwritable_summary_is_one_warning(pr_repo: tuple[Path, Path], tmp_path: Path) -> None:
+    root, event = pr_repo
+    env = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+    normal, normal_outputs, summary = run_lint_step(root, tmp_path, env, paths="docs/list.md", online="false")
+    assert normal.returncode == 1 and "listlint" in summary
+    expected = [(c.name, c.properties) for c in annotations_of(normal.stdout)]
+    for what, target in summary_targets(tmp_path).items():
+        done, outputs, _ = run_lint_step(
+            root, tmp_path, {**env, "GITHUB_STEP_SUMMARY": target}, paths="docs/list.md", online="false"
+        )
+        assert done.returncode == normal.returncode, (what, done.stdout, done.stderr)
+        assert [(c.name, c.properties) for c in annotations_of(done.stdout)] == expected, what
+        assert outputs == normal_outputs, what
+        warnings = annotations_of(done.stderr)
+        assert [(c.name, c.properties.get("title")) for c in warnings] == [("warning", "listlint")], what
+        assert "job summary was not written" in warnings[0].data, what
+        assert "Traceback" not in done.stderr and "internal error" not in done.stdout + done.stderr
+    assert (tmp_path / "summary-full.md").stat().st_size < 1024 * 1024
