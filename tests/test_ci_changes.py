@@ -97,7 +97,15 @@ def test_cli_reports_only_changed_lines(
         (5, "LL201", "info"),
         (7, "LL201", "error"),
     ]
-    args = ["check", "docs/list.md", "--changed-since", base, "--changed-lines-only", "--output-format", "json"]
+    args = [
+        "check",
+        "docs/list.md",
+        "--changed-since",
+        base,
+        "--changed-lines-only",
+        "--output-format",
+        "json",
+    ]
     assert main(args) == 1
     found = json.loads(capsys.readouterr().out)["diagnostics"]
     assert found and {d["line"] for d in found} == {7}
@@ -158,7 +166,10 @@ def test_shallow_clone(
     git(clone, "fetch", "-q", "--depth=1", "origin", base)
     assert main(["check", "docs/list.md", "--changed-since", base, "--output-format", "json"]) == 1
     captured = capsys.readouterr()
-    assert {d["line"] for d in json.loads(captured.out)["diagnostics"]} == {5, 7}  # 5: the note on the original
+    assert {d["line"] for d in json.loads(captured.out)["diagnostics"]} == {
+        5,
+        7,
+    }  # 5: the note on the original
     assert "no merge base" in captured.err  # said, not silent
 
 

@@ -83,6 +83,33 @@ def test_old_findings_stay_quiet_when_lines_move(
     assert not any(d["code"] == "LL501" for d in found), found
 
 
+SHAPES = """# L
+
+## Serving
+- [A](https://a.example.org/): A paper
+- [B](https://b.example.org/): B paper
+- [C](https://c.example.org/) - C paper
+- [D](https://d.example.org/): D paper
+- [F](https://f.example.org/): F paper
+- [G](https://g.example.org/): G paper
+"""
+
+
+def test_counts_in_old_messages_do_not_make_them_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry added to a section changes the counts in an old finding's message, not the finding."""
+    repo = init_repo(tmp_path / "repo")
+    base = commit_file(repo, "README.md", SHAPES, "seed")
+    (repo / "README.md").write_text(SHAPES + "- [E](https://e.example.org/): E paper\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    _, everything = json_findings(["check", "README.md"], capsys)
+    old = [d for d in everything if d["line"] == 6]
+    assert old and any("(6 of 7 entries)" in d["message"] for d in old), everything
+    _, found = json_findings(["check", "README.md", "--changed-since", base], capsys)
+    assert found == [], found
+
+
 def test_changed_lines_only_needs_changed_since(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "README.md", "--changed-lines-only"]) == 2
     assert "--changed-lines-only needs --changed-since" in capsys.readouterr().err
@@ -109,7 +136,10 @@ def test_introduced_matches_through_the_diff() -> None:
     ]
     kept = introduced(head, base, change)
     assert [(d.line, d.message) for d in kept] == [(12, "old"), (10, "anything"), (1, "new message")]
-    assert normalized_message("listed again at lines 3, 5 and 9") == "listed again at lines N"
+    assert normalized_message("listed again at lines 3, 5 and 9") == "listed again at lines N, N and N"
+    assert normalized_message("usual shape (8 of 9 entries)") == normalized_message(
+        "usual shape (9 of 10 entries)"
+    )
 
 
 # -- the network never fails a pull request --------------------------------------------
@@ -118,7 +148,9 @@ LINKS = """# L
 
 - [Paper 1](https://paper1.example.org/p): Title 1
 """
-NEW_LINKS = "- [Paper 2](https://paper2.example.org/p): Title 2\n- [Arxiv](https://arxiv.org/abs/2408.12757): T\n"
+NEW_LINKS = (
+    "- [Paper 2](https://paper2.example.org/p): Title 2\n- [Arxiv](https://arxiv.org/abs/2408.12757): T\n"
+)
 
 
 @pytest.fixture
@@ -170,7 +202,17 @@ def shallow_clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     bare = tmp_path / "origin.git"
     git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
     clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", "--depth=1", "--single-branch", "--branch", "feature", f"file://{bare}", str(clone))
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth=1",
+        "--single-branch",
+        "--branch",
+        "feature",
+        f"file://{bare}",
+        str(clone),
+    )
     return clone, {"first": first, "second": second}
 
 
@@ -191,7 +233,13 @@ def test_fetch_advice_resolves_the_ref(
     assert command, err
     use = re.search(r"then use --changed-since (\S+?)\)", err)
     resolved = use.group(1) if use else ref
-    subprocess.run(shlex.split(command.group(1)), cwd=clone, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    subprocess.run(
+        shlex.split(command.group(1)),
+        cwd=clone,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV},
+    )
     code, found = json_findings(["check", "list.md", "--changed-since", resolved], capsys)
     assert code == 0
     assert all(d["line"] >= 4 for d in found)
@@ -247,9 +295,13 @@ def test_default_hook_reports_what_the_commit_introduces(tmp_path: Path) -> None
     """The hooks' entries, run as pre-commit runs them: ``entry FILE...`` in the repository."""
     import yaml
 
-    hooks = {h["id"]: h for h in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hooks = {
+        h["id"]: h for h in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    }
     repo = adopted_repo(tmp_path / "repo")
-    (repo / "README.md").write_text(OLD_FINDINGS + NEW_LINE + "unstaged, stashed by pre-commit\n", encoding="utf-8")
+    (repo / "README.md").write_text(
+        OLD_FINDINGS + NEW_LINE + "unstaged, stashed by pre-commit\n", encoding="utf-8"
+    )
     git(repo, "stash", "push", "-q", "--keep-index")  # what pre-commit does with unstaged changes
 
     def run(hook: str) -> subprocess.CompletedProcess[str]:
@@ -270,7 +322,11 @@ def test_default_hook_reports_what_the_commit_introduces(tmp_path: Path) -> None
     assert lines and all(line.startswith("README.md:6:") for line in lines), introduced_only.stdout
     full = run("listlint-full")
     assert full.returncode == 1  # the old duplicate is an error
-    assert {line.split(":")[1] for line in full.stdout.splitlines() if line.startswith("README.md:")} >= {"4", "5", "6"}
+    assert {line.split(":")[1] for line in full.stdout.splitlines() if line.startswith("README.md:")} >= {
+        "4",
+        "5",
+        "6",
+    }
 
 
 def test_pre_commit_try_repo(tmp_path: Path) -> None:
@@ -283,7 +339,11 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     done = subprocess.run(
         ["pre-commit", "try-repo", str(PROJECT), "listlint", "--verbose"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "README.md:6:" in done.stdout and "README.md:4:" not in done.stdout, done.stdout

@@ -10,7 +10,7 @@ from ci_support import commit_file, git, init_repo
 
 from listlint.cli import main
 
-GUIDE = "# Guide\n\n## How to add\n\nSteps.\n\n## How to add\n\nAgain.\n<a name=\"custom\"></a>\n"
+GUIDE = '# Guide\n\n## How to add\n\nSteps.\n\n## How to add\n\nAgain.\n<a name="custom"></a>\n'
 
 LIST = """# Awesome
 
@@ -97,7 +97,8 @@ def test_from_a_subfolder_and_another_working_directory(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (repo / "docs" / "list.md").write_text(
-        "# L\n\n- [Up](../README.md)\n- [Here](guide.md#how-to-add)\n- [Root](/images/logo.png)\n- [No](guide.md#no)\n",
+        "# L\n\n- [Up](../README.md)\n- [Here](guide.md#how-to-add)\n"
+        "- [Root](/images/logo.png)\n- [No](guide.md#no)\n",
         encoding="utf-8",
     )
     monkeypatch.chdir(repo.parent)
@@ -129,7 +130,9 @@ def test_deleted_and_renamed_files_in_a_pull_request(
     assert before == []  # nothing changed: the old broken links stay quiet
     git(repo, "mv", "docs/my notes.md", "docs/notes.md")
     git(repo, "rm", "-q", "images/logo.png")
-    (repo / "docs" / "guide.md").write_text(GUIDE.replace("## How to add\n\nSteps", "## Adding\n\nSteps"), encoding="utf-8")
+    (repo / "docs" / "guide.md").write_text(
+        GUIDE.replace("## How to add\n\nSteps", "## Adding\n\nSteps"), encoding="utf-8"
+    )
     git(repo, "commit", "-q", "-am", "rename, delete, retitle")
     code, found = run(capsys, "README.md", "--changed-since", base)
     lines = LIST.splitlines()

@@ -230,7 +230,7 @@ def is_shallow(top: Path) -> bool:
 def change_of(path: str, cwd: Path, top: Path, base: str | None) -> FileChange:
     relative = git_path(path, cwd, top)
     base_text = read_at(base, relative, top) if base is not None else None
-    if base_text is None or not git(["ls-files", "--", relative], top).strip():
+    if base is None or base_text is None or not git(["ls-files", "--", relative], top).strip():
         # New at the base, or untracked: all of it is new.
         return FileChange(path, relative, top, base, every_line(cwd / path), None)
     hunks = read_hunks(git([*DIFF_FLAGS, base, "--", relative], top))
@@ -297,12 +297,15 @@ def new_lines(hunks: Iterable[Hunk]) -> frozenset[int]:
 
 # -- what a change introduces ------------------------------------------------------
 
-LINE_NUMBERS_RE = re.compile(r"\b(lines?)\s+\d+(?:(?:\s*,\s*|\s+and\s+|\s*-\s*)\d+)*", re.IGNORECASE)
+NUMBER_RE = re.compile(r"\d+")
 
 
 def normalized_message(message: str) -> str:
-    """``message`` with the line numbers it quotes replaced (they shift with every edit)."""
-    return LINE_NUMBERS_RE.sub(lambda m: f"{m.group(1)} N", message)
+    """``message`` with its numbers replaced: line numbers shift with every edit
+    above them, and counts ("8 of 9 entries here") with every entry added
+    elsewhere.  The line a finding is on is unchanged, so the numbers it
+    quotes from that line are the same anyway."""
+    return NUMBER_RE.sub("N", message)
 
 
 def introduced(
@@ -312,7 +315,7 @@ def introduced(
 
     A finding touching a changed line is introduced.  One on unchanged lines
     is introduced unless the base version had a finding of the same rule, with
-    the same message (line numbers normalised), at the line it maps to through
+    the same message (numbers normalised), at the line it maps to through
     the diff; each base finding answers for one head finding only.  (The
     semantics of reviewdog's ``-filter-mode=diff_context`` widened the way
     ruff's ecosystem check compares two runs.)

@@ -84,7 +84,9 @@ def build_parser() -> ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument("--shard", metavar="K/N", help="check only the K-th of N parts of the URLs")
     check.add_argument(
-        "--changed-since", metavar="REF", help="report only the findings the changes since git REF introduce (PR mode)"
+        "--changed-since",
+        metavar="REF",
+        help="report only the findings the changes since git REF introduce (PR mode)",
     )
     check.add_argument(
         "--changed-lines-only",

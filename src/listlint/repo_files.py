@@ -44,7 +44,9 @@ class DiskTree:
 
     def kind(self, relative: str) -> Kind | None:
         path = self.top / relative
-        if not all(exact_name(self.top, relative.split("/")[: i + 1]) for i in range(relative.count("/") + 1)):
+        if not all(
+            exact_name(self.top, relative.split("/")[: i + 1]) for i in range(relative.count("/") + 1)
+        ):
             return None
         if path.is_dir():
             return "dir"

@@ -55,7 +55,9 @@ def run_options(args: argparse.Namespace, settings: Settings) -> RunOptions:
         online=bool(settings.get("online")),
         fix=bool(getattr(args, "fix", False) or getattr(args, "diff", False)),
         unsafe_fixes=bool(getattr(args, "unsafe_fixes", False)),
-        changed_lines={path: change.changed for path, change in changes.items()} if changes is not None else None,
+        changed_lines={path: change.changed for path, change in changes.items()}
+        if changes is not None
+        else None,
         changes=changes,
         changed_lines_only=bool(getattr(args, "changed_lines_only", False)),
         pull_request=is_pull_request(args),
