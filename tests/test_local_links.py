@@ -161,3 +161,16 @@ def test_renamed_heading_in_the_linked_file(
     monkeypatch.chdir(repo)
     code, found = run(capsys, "README.md", "--changed-since", base)
     assert code == 1 and [(d["code"], d["line"]) for d in found] == [("LL504", 3)]
+
+
+def test_a_file_added_between_runs_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing about the disk outlives a run (an editor or a server lints the same process twice)."""
+    root = init_repo(tmp_path / "repo")
+    (root / "README.md").write_text("# L\n\n- [Guide](docs/guide.md)\n", encoding="utf-8")
+    (root / "docs").mkdir()
+    monkeypatch.chdir(root)
+    assert run(capsys, "README.md")[0] == 1
+    (root / "docs" / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    assert run(capsys, "README.md") == (0, [])

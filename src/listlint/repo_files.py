@@ -11,7 +11,6 @@ is reported even on an unchanged line.
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -41,12 +40,12 @@ class DiskTree:
 
     def __init__(self, top: Path) -> None:
         self.top = top
+        self.listings: dict[str, frozenset[str]] = {}  # this run's view of each folder
 
     def kind(self, relative: str) -> Kind | None:
         path = self.top / relative
-        if not all(
-            exact_name(self.top, relative.split("/")[: i + 1]) for i in range(relative.count("/") + 1)
-        ):
+        parts = relative.split("/")
+        if not all(self.exact_name(parts[: i + 1]) for i in range(len(parts))):
             return None
         if path.is_dir():
             return "dir"
@@ -63,19 +62,17 @@ class DiskTree:
         except (ListlintError, OSError):
             return None
 
-
-def exact_name(top: Path, parts: list[str]) -> bool:
-    if parts[-1] in ("", ".", ".."):
-        return True
-    return parts[-1] in listing(str(top.joinpath(*parts[:-1])))
-
-
-@cache
-def listing(folder: str) -> frozenset[str]:
-    try:
-        return frozenset(os.listdir(folder))
-    except OSError:
-        return frozenset()
+    def exact_name(self, parts: list[str]) -> bool:
+        """Whether the last of ``parts`` is spelled exactly so in its folder."""
+        if parts[-1] in ("", ".", ".."):
+            return True
+        folder = str(self.top.joinpath(*parts[:-1]))
+        if folder not in self.listings:
+            try:
+                self.listings[folder] = frozenset(os.listdir(folder))
+            except OSError:
+                self.listings[folder] = frozenset()
+        return parts[-1] in self.listings[folder]
 
 
 class GitTree:
