@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -253,20 +254,32 @@ def pr_annotations(parent: str, capsys: pytest.CaptureFixture[str]) -> list[tupl
 
 
 def caused(before: list[dict], after: list[dict], old: str, new: str) -> list[tuple]:
-    """The findings of ``after`` that the change from ``old`` to ``new`` caused."""
+    """The findings of ``after`` that the change from ``old`` to ``new`` caused.
+
+    A finding on an added line; or on an unchanged line where ``before`` had
+    no finding of that rule at the line difflib maps back to, matching the
+    same message (numbers aside) first, then any message.
+    """
     added, same = line_map(old, new)
-    was = {}
+    was: dict[tuple[str, int], list[str]] = {}
     for d in before:
-        key = (d["code"], without_line_numbers(d["message"]), d["line"])
-        was[key] = was.get(key, 0) + 1
-    found = []
+        was.setdefault((d["code"], d["line"]), []).append(without_line_numbers(d["message"]))
+    found, second = [], []
     for d in after:
-        lines = range(d["line"], d["end_line"] + 1)
-        key = (d["code"], without_line_numbers(d["message"]), same.get(d["line"], -1))
-        if not any(n in added for n in lines) and was.get(key, 0) > 0:
-            was[key] -= 1
-            continue
-        found.append((d["code"], d["severity"], d["line"], d["column"] if d["line"] == d["end_line"] else 0))
+        row = (d["code"], d["severity"], d["line"], d["column"] if d["line"] == d["end_line"] else 0)
+        key = (d["code"], same.get(d["line"], -1))
+        message = without_line_numbers(d["message"])
+        if any(n in added for n in range(d["line"], d["end_line"] + 1)) or key not in was:
+            found.append(row)
+        elif message in was[key]:
+            was[key].remove(message)
+        else:
+            second.append((key, row))
+    for key, row in second:
+        if was[key]:
+            was[key].pop(0)
+        else:
+            found.append(row)
     return sorted(found)
 
 
@@ -331,6 +344,10 @@ def test_replay_history_as_pull_requests(
             f"{elsewhere} of them on lines the commit did not touch ({narrow} with --changed-lines-only), "
             f"{outside} outside what a commit caused, {missed} missed"
         )
+    if os.environ.get("LISTLINT_REPLAY_VERBOSE"):
+        with capsys.disabled():
+            for message, found in introduced.items():
+                print(f"  {message}: {found}")
     assert outside == 0 and missed == 0
     assert narrow == reported - elsewhere and elsewhere >= 5
     codes = {message: {code for code, *_ in found} for message, found in introduced.items()}

@@ -311,34 +311,48 @@ def normalized_message(message: str) -> str:
 def introduced(
     head: Iterable[Diagnostic], base: Iterable[Diagnostic], change: FileChange
 ) -> list[Diagnostic]:
-    """The findings of ``head`` that the change introduced.
+    """The findings of ``head`` that the change introduced, in ``head``'s order.
 
     A finding touching a changed line is introduced.  One on unchanged lines
-    is introduced unless the base version had a finding of the same rule, with
-    the same message (numbers normalised), at the line it maps to through
-    the diff; each base finding answers for one head finding only.  (The
-    semantics of reviewdog's ``-filter-mode=diff_context`` widened the way
-    ruff's ecosystem check compares two runs.)
+    is introduced unless the base version had a finding of the same rule at
+    the line it maps to through the diff (the same line content), preferably
+    with the same message (numbers normalised); each base finding answers for
+    one head finding only.  The second choice, the same rule on the same
+    line with another message, keeps an old finding quiet when only text
+    elsewhere changed its wording (a section renamed in "also listed under
+    'Serving'").  These are the semantics of reviewdog's diff filter widened
+    the way ruff's ecosystem check compares two runs.
     """
     if change.base_text is None:
         return list(head)
-    remaining: dict[tuple[str, str, int], int] = {}
+    by_line: dict[tuple[str, int], list[str]] = {}
     for d in base:
-        key = (d.code, normalized_message(d.message), d.line)
-        remaining[key] = remaining.get(key, 0) + 1
-    kept = []
-    for d in head:
-        lines = range(d.line, d.end_line + 1)
+        by_line.setdefault((d.code, d.line), []).append(normalized_message(d.message))
+    verdicts: list[bool | None] = []  # True: introduced; None: matched in the second pass, maybe
+    pending: list[tuple[int, tuple[str, int]]] = []
+    head = list(head)
+    for index, d in enumerate(head):
         base_line = change.base_line(d.line)
-        if base_line is None or any(line in change.changed for line in lines):
-            kept.append(d)
+        if base_line is None or any(line in change.changed for line in range(d.line, d.end_line + 1)):
+            verdicts.append(True)
             continue
-        key = (d.code, normalized_message(d.message), base_line)
-        if remaining.get(key, 0) > 0:
-            remaining[key] -= 1  # it was there before the change
+        key = (d.code, base_line)
+        messages = by_line.get(key, [])
+        message = normalized_message(d.message)
+        if message in messages:
+            messages.remove(message)  # it was there before the change
+            verdicts.append(False)
             continue
-        kept.append(d)
-    return kept
+        verdicts.append(None)
+        pending.append((index, key))
+    for index, key in pending:
+        messages = by_line.get(key, [])
+        if messages:
+            messages.pop(0)  # the same rule on the same line, worded differently now
+            verdicts[index] = False
+        else:
+            verdicts[index] = True
+    return [d for d, verdict in zip(head, verdicts, strict=True) if verdict]
 
 
 class GitFailed(Exception):
