@@ -487,3 +487,31 @@ def test_unwritable_summary_is_one_warning(pr_repo: tuple[Path, Path], tmp_path:
         assert "job summary was not written" in warnings[0].data, what
         assert "Traceback" not in done.stderr and "internal error" not in done.stdout + done.stderr
     assert (tmp_path / "summary-full.md").stat().st_size < 1024 * 1024
+
+
+def test_network_less_runner(tmp_path: Path) -> None:
+    """No name resolves (``.invalid``, RFC 6761): a PR gets one warning on the file and
+    passes; a push (an audit) gets the error and fails."""
+    root = init_repo(tmp_path / "workspace")
+    seed = "# Papers\n\n- [A](https://a.example.invalid/p): A paper\n"
+    base = commit_file(root, "README.md", seed, "base")
+    commit_file(root, "README.md", seed + "- [B](https://b.example.invalid/p): B paper\n", "pr")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}}}), encoding="utf-8")
+    env = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+    for changed_only in ("auto", "false"):
+        done, outputs, _ = run_lint_step(
+            root, tmp_path, env, online="true", changed_only=changed_only, fail_on="warning"
+        )
+        found = [(c.name, c.properties["title"], c.properties["line"]) for c in annotations_of(done.stdout)]
+        assert found == [("warning", "LL606 network-unavailable", "1")], (
+            changed_only,
+            done.stdout,
+            done.stderr,
+        )
+        assert done.returncode == 0 and outputs["errors"] == "0" and outputs["warnings"] == "1"
+    event.write_text(json.dumps({"before": base}), encoding="utf-8")
+    done, outputs, _ = run_lint_step(root, tmp_path, {**env, "GITHUB_EVENT_NAME": "push"}, online="true")
+    found = [(c.name, c.properties["title"], c.properties["line"]) for c in annotations_of(done.stdout)]
+    assert found == [("error", "LL606 network-unavailable", "3")], done.stdout
+    assert done.returncode == 1

@@ -136,6 +136,11 @@ def test_introduced_matches_through_the_diff() -> None:
     ]
     kept = introduced(head, base, change)
     assert [(d.line, d.message) for d in kept] == [(12, "old"), (10, "anything"), (1, "new message")]
+    # Reworded by a change elsewhere (a section renamed): the same finding, quiet.
+    # Two findings where the base had one: one of them is new.
+    reworded = [finding(1, "also listed under 'Lectures'", "LL203")] * 2
+    kept = introduced(reworded, [finding(1, "also listed under 'Courses'", "LL203")], change)
+    assert len(kept) == 1
     assert normalized_message("listed again at lines 3, 5 and 9") == "listed again at lines N, N and N"
     assert normalized_message("usual shape (8 of 9 entries)") == normalized_message(
         "usual shape (9 of 10 entries)"
