@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from listlint.cli import pipe_closed_quietly
 from listlint.commands.check import exit_code
 from listlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from listlint.errors import InputError, ListlintError
@@ -52,7 +53,7 @@ def merge_reports(args: argparse.Namespace) -> int:
     names = [*paths, *([""] * (files - len(paths)))]
     summary = summarize(names, merged, fixed=sum(report.fixed for report in reports))
     format_name = args.output_format or "text"
-    with open_report(args.output_file) as stream:
+    with pipe_closed_quietly(), open_report(args.output_file) as stream:
         reporter = reporter_class(format_name)(
             stream=stream, rules=rules_of(reports, merged), root=Path.cwd()
         )

@@ -36,6 +36,7 @@ class SarifReporter(Reporter):
                                     "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
                                     "properties": {
                                         "fixable": rule.fixable,
+                                        "fix": rule.fix_kind,
                                         "needsNetwork": rule.needs_network,
                                     },
                                 }
