@@ -46,7 +46,9 @@ def test_text_shows_source_line_and_caret(tmp_path: Path) -> None:
     assert "README.md:5:12: LL101 [error] malformed-link" in out
     assert "5 | - Course | (GT)[https://gt.example/]\n  |            ^^^^^^^^^^^^^^^^^^^^^^^^^\n" in out
     assert "\x1b[" not in out
-    assert out.rstrip().endswith("Checked 1 file. Found 2 errors, 1 info. [*] 1 fixable with --fix (1 more with --unsafe-fixes)")
+    assert out.rstrip().endswith(
+        "Checked 1 file. Found 2 errors, 1 info. [*] 1 fixable with --fix (1 more with --unsafe-fixes)"
+    )
 
 
 def test_text_in_colour(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -55,7 +56,7 @@ def compile_spec(patterns: Sequence[str]) -> Any:
 
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, re.error) as exc:
         raise ValueError(f"invalid pattern: {exc}") from None
 
 
@@ -168,10 +169,33 @@ def ignored_by_git(paths: Sequence[str]) -> set[str]:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return set()
-    if completed.returncode not in (0, 1):
-        return set()  # not a work tree
+        completed = None
+    if completed is None or completed.returncode not in (0, 1):  # not a work tree
+        return {path for path in paths if ignored_by_gitignore_files(path)}
     return {name for name in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
+
+
+def ignored_by_gitignore_files(path: str) -> bool:
+    """Outside a git work tree: whether a ``.gitignore`` from here down to ``path`` ignores it."""
+    here = Path.cwd()
+    target = Path(os.path.abspath(path))
+    try:
+        parts = target.relative_to(here).parts
+    except ValueError:
+        return False
+    specs: list[tuple[str, Any]] = []
+    for depth in range(len(parts)):
+        folder = here.joinpath(*parts[:depth])
+        ignore_file = folder / ".gitignore"
+        if ignore_file.is_file():
+            try:
+                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                specs.append((str(folder), compile_spec(lines)))
+            except (OSError, ValueError):
+                continue
+        if depth and gitignored(str(folder), specs, folder=True):
+            return True
+    return gitignored(str(target), specs, folder=False)
 
 
 def walk_with_gitignore(folder: str) -> Iterator[str]:

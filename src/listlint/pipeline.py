@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from listlint.config import Settings
-from listlint.diagnostics import Diagnostic
+from listlint.diagnostics import Diagnostic, Severity, help_url_for
 from listlint.document import Document, parse_document
 from listlint.errors import ListlintError, RuleCrashed
 from listlint.fixes import apply_fixes
-from listlint.rules.base import RuleContext
+from listlint.rules.base import Rule, RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
 from listlint.source import STDIN, Source, read_source
-from listlint.suppressions import read_suppressions
+from listlint.suppressions import RuleRef, drop_companions, read_suppressions, suppression_findings
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
 
@@ -74,6 +74,13 @@ def load_active_rules(settings: Settings, *, online: bool) -> list[ActiveRule]:
     return select_rules(load_rules(find_plugins(settings.plugin_files)), settings, online=online)
 
 
+def rule_refs(settings: Settings, active: Sequence[ActiveRule]) -> list[RuleRef]:
+    """Every known rule (for suppression comments), marked active or not."""
+    running = {entry.rule.code for entry in active}
+    known: list[Rule] = load_rules(find_plugins(settings.plugin_files))
+    return [RuleRef(rule.code, rule.name, rule.code in running) for rule in known]
+
+
 def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) -> RunResult:
     """Run the whole pipeline over ``paths``; fixes are computed, not written."""
     active = load_active_rules(settings, online=options.online)
@@ -84,9 +91,10 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     ]
     documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
+    refs = rule_refs(settings, active)
     files = []
     for document, diagnostics in zip(documents, found, strict=True):
-        kept = decide(document, diagnostics, settings, options)
+        kept = decide(document, diagnostics, settings, options, rules=refs, active=active)
         result = FileResult(document.source, document, kept)
         if options.fix:
             fix_file(result, active, settings, services, options)
@@ -104,7 +112,7 @@ def lint_text(
     document = parse(Source(path=path, text=text))
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     found = check_documents([document], active, settings, services, options)[0]
-    return decide(document, found, settings, options)
+    return decide(document, found, settings, options, rules=rule_refs(settings, active), active=active)
 
 
 def parse(source: Source) -> Document:
@@ -217,17 +225,71 @@ def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) ->
 
 
 def decide(
-    document: Document, diagnostics: Iterable[Diagnostic], settings: Settings, options: RunOptions
+    document: Document,
+    diagnostics: Iterable[Diagnostic],
+    settings: Settings,
+    options: RunOptions,
+    *,
+    rules: Sequence[RuleRef] = (),
+    active: Sequence[ActiveRule] = (),
+    report_unused: bool = True,
 ) -> list[Diagnostic]:
-    """Drop what suppressions, per-section ignores and changed-lines mode hide."""
-    kept = read_suppressions(document).filter(diagnostics)
+    """Drop what suppressions, per-section ignores and changed-lines mode hide.
+
+    With ``active`` (and every known rule in ``rules``), suppressions also
+    report on themselves: unknown rules, unused comments, and
+    per-section-ignores headings that match no section.
+    """
+    suppressions = read_suppressions(document)
+    kept, hidden = suppressions.split(diagnostics)
+    kept = drop_companions(kept, hidden)
+    severities = {e.rule.code: e.severity for e in active if e.rule.code in SELF_CODES}
+    if severities:
+        kept += suppression_findings(document, suppressions, rules, severities, report_unused=report_unused)
     ignores = settings.get("per-section-ignores")
     if ignores:
+        if "LL903" in severities:
+            kept += unmatched_section_ignores(document, ignores, severities["LL903"], settings)
         kept = [d for d in kept if not ignored_in_section(document, d, ignores)]
     if options.changed_lines is not None:
         lines = options.changed_lines.get(document.path, frozenset())
         kept = [d for d in kept if any(line in lines for line in range(d.line, d.end_line + 1))]
     return sorted(set(kept), key=Diagnostic.sort_key)
+
+
+# The rules that the decide stage reports (suppressions about themselves).
+SELF_CODES = frozenset({"LL901", "LL902", "LL903"})
+
+
+def unmatched_section_ignores(
+    document: Document, ignores: Mapping[str, list[str]], severity: Severity, settings: Settings
+) -> list[Diagnostic]:
+    """A warning for each per-section-ignores heading that matches no section of ``document``."""
+    paths = [section.path for section in document.sections]
+    found = []
+    for heading in ignores:
+        wanted = tuple(part.strip() for part in heading.split(">"))
+        if any(contains_run(path, wanted) for path in paths):
+            continue
+        first = document.source.line_text(1)
+        found.append(
+            Diagnostic(
+                code="LL903",
+                name="unmatched-section-ignore",
+                severity=severity,
+                message=(
+                    f"{settings.describe('per-section-ignores')}: heading {heading!r} "
+                    "matches no section of this file, so it ignores nothing"
+                ),
+                path=document.path,
+                line=1,
+                column=1,
+                end_line=1,
+                end_column=len(first) + 1,
+                help_url=help_url_for("unmatched-section-ignore"),
+            )
+        )
+    return found
 
 
 def ignored_in_section(document: Document, diagnostic: Diagnostic, ignores: Mapping[str, list[str]]) -> bool:
@@ -260,6 +322,7 @@ def fix_file(
 ) -> None:
     """Apply fixes until nothing changes; re-lint offline between rounds."""
     offline = [entry for entry in active if not entry.rule.needs_network]
+    refs = rule_refs(settings, active)
     text = result.source.text
     diagnostics = result.diagnostics
     fixed_all: list[Diagnostic] = []
@@ -275,7 +338,10 @@ def fix_file(
         )
         document = parse(source)
         found = check_documents([document], offline, settings, services, round_options)[0]
-        diagnostics = decide(document, found, settings, round_options)
+        # Not "unused" now: a suppression may hide a network finding this offline re-lint lacks.
+        diagnostics = decide(
+            document, found, settings, round_options, rules=refs, active=offline, report_unused=False
+        )
         result.document = document
     if fixed_all:
         network = [

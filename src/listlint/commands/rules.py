@@ -14,7 +14,6 @@ from listlint.errors import UsageError
 from listlint.rules.base import Rule
 from listlint.rules.registry import find_plugins, load_rules
 
-
 FIX_WORDS = {"safe": "safe", "unsafe": "unsafe", "none": "no"}
 
 

@@ -103,15 +103,18 @@ def files_words(count: int) -> str:
 
 
 def found_line(summary: Summary, *, hints: bool = True) -> str:
-    """``Checked 2 files. Found 12 errors, 3 warnings. [*] 9 fixable with --fix (2 more with --unsafe-fixes)``.
+    """The last line of a report, in ruff's words.
 
-    After ``--fix``, the counts include what was fixed: ``Found 15 errors (9 fixed, 6 remaining).``
+    ``Checked 2 files. Found 12 errors, 3 warnings. [*] 9 fixable with --fix
+    (2 more with --unsafe-fixes)``; after ``--fix`` the counts include what
+    was fixed: ``Found 15 problems (9 fixed, 6 remaining).``
     """
     head = f"Checked {files_words(len(summary.files))}"
     if not summary.total and not summary.fixed:
         return f"{head}: no problems found."
     if summary.fixed:
-        found = f"Found {summary.total + summary.fixed} problem{'s' if summary.total + summary.fixed != 1 else ''}"
+        all_found = summary.total + summary.fixed
+        found = f"Found {all_found} problem{'s' if all_found != 1 else ''}"
         line = f"{head}. {found} ({summary.fixed} fixed, {summary.total} remaining)."
         if summary.total:
             line += f" Remaining: {count_words(summary.by_severity)}."

@@ -65,7 +65,10 @@ class TextReporter(Reporter):
     def show_totals(self, console: Any, summary: Summary) -> None:
         # The per-rule counts come last, most severe first, so that dead links
         # are not lost among a full audit's style notes.
-        lines = [f"{count:6d}  {code:<7} {name} [{severity.value}]" for code, name, severity, count in rule_counts(self.diagnostics)]
+        lines = [
+            f"{count:6d}  {code:<7} {name} [{severity.value}]"
+            for code, name, severity, count in rule_counts(self.diagnostics)
+        ]
         if lines:
             lines.insert(0, "Findings by rule:")
         lines += [found_line(summary), *summary.notes]
