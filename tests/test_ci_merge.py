@@ -191,4 +191,4 @@ def test_merge_in_a_workflow_writes_one_summary(
     assert out.count("::error ") == 1 and out.count("::notice ") == 1
     text = summary.read_text(encoding="utf-8")
     assert text.count("## listlint (merged reports)") == 1
-    assert "Checked 1 file: 1 error, 1 info." in text
+    assert "Checked 1 file. Found 1 error, 1 info." in text
