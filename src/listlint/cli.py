@@ -16,7 +16,7 @@ from listlint import __version__
 from listlint.errors import ListlintError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown")
+FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown", "rdjson", "gitlab")
 
 
 class ArgumentParser(argparse.ArgumentParser):

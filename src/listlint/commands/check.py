@@ -167,12 +167,14 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
         if args.statistics and format_name in ("text", "concise"):
             write_statistics(stream, diagnostics)
             return
-        reporter = reporter_class(format_name)(
+        cls = reporter_class(format_name)
+        reporter = cls(
             stream=stream,
             sources={f.source.path: f.source for f in result.files},
             rules=[entry.rule for entry in result.rules],
             root=settings.root if settings.config_path else settings.root,
             color=wants_color(stream) and not args.output_file,
+            **reporter_extras(args, cls),
         )
         emit(reporter, diagnostics, summary)
     if format_name == "github":
@@ -186,6 +188,16 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
         )
     if args.statistics:
         write_statistics(sys.stderr, diagnostics)
+
+
+def reporter_extras(args: argparse.Namespace, cls: object) -> dict[str, object]:
+    """What a ``Reporter`` also takes: the severity that fails the run (a plugin's
+    reporter that is no ``Reporter`` subclass gets only the usual arguments)."""
+    from listlint.reporters import Reporter
+
+    if not (isinstance(cls, type) and issubclass(cls, Reporter)):
+        return {}
+    return {"fail_on": "never" if args.exit_zero else args.fail_on}
 
 
 def write_statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:

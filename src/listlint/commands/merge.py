@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from listlint.cli import pipe_closed_quietly
-from listlint.commands.check import exit_code
+from listlint.commands.check import exit_code, reporter_extras
 from listlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from listlint.errors import InputError, ListlintError
 from listlint.reporters import emit, open_report, reporter_class, summarize
@@ -54,8 +54,9 @@ def merge_reports(args: argparse.Namespace) -> int:
     summary = summarize(names, merged, fixed=sum(report.fixed for report in reports))
     format_name = args.output_format or "text"
     with pipe_closed_quietly(), open_report(args.output_file) as stream:
-        reporter = reporter_class(format_name)(
-            stream=stream, rules=rules_of(reports, merged), root=Path.cwd()
+        cls = reporter_class(format_name)
+        reporter = cls(
+            stream=stream, rules=rules_of(reports, merged), root=Path.cwd(), **reporter_extras(args, cls)
         )
         emit(reporter, merged, summary)
     if format_name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):

@@ -24,6 +24,8 @@ FORMATS: dict[str, str] = {
     "sarif": "listlint.reporters.sarif:SarifReporter",
     "junit": "listlint.reporters.junit:JunitReporter",
     "markdown": "listlint.reporters.markdown:MarkdownReporter",
+    "rdjson": "listlint.reporters.rdjson:RdjsonReporter",
+    "gitlab": "listlint.reporters.gitlab:GitlabReporter",
 }
 
 

@@ -5,6 +5,8 @@ Each concrete reporter is a few lines; all output goes through ``write``.
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ __all__ = [
     "rule_counts",
     "CONTROL_PICTURES",
     "show_controls",
+    "json_text",
 ]
 
 
@@ -40,9 +43,23 @@ CONTROL_PICTURES = (
 CONTROL_PICTURES |= {0x2028: 0x21B5, 0x2029: 0x21B5}
 
 
+# Raw in JSON they would reach a terminal or log that shows the report: escaped
+# as \u0085 etc. they stay exactly the same strings for any JSON reader.
+JSON_CONTROL_RE = re.compile("[\u007f-\u009f\u2028\u2029]")
+
+
+def json_text(value: object) -> str:
+    """``value`` as indented JSON, Unicode kept, controls (C0, DEL, C1, LS/PS) escaped."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return JSON_CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 def show_controls(text: str) -> str:
     """``text`` with control characters replaced by visible, one-character stand-ins."""
     return text.translate(CONTROL_PICTURES)
+
+
+FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +177,13 @@ class Reporter:
     root: Path = field(default_factory=Path.cwd)
     color: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The lowest severity that fails the run (--fail-on): error, warning, info or never.
+    fail_on: str = "error"
+
+    def fails(self, diagnostic: Diagnostic) -> bool:
+        """Whether ``diagnostic`` fails the run under ``--fail-on``."""
+        limit = FAIL_RANKS.get(self.fail_on, -1)
+        return diagnostic.severity.rank <= limit
 
     def start(self) -> None:
         """Called once before the first diagnostic."""
