@@ -136,6 +136,13 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from listlint.reporters.logsafe import stderr_made_safe
+
+    with stderr_made_safe():
+        return run_main(argv)
+
+
+def run_main(argv: Sequence[str] | None) -> int:
     try:
         return dispatch(build_parser().parse_args(argv))
     except ListlintError as exc:
@@ -168,7 +175,10 @@ def console_main() -> int:
 
 
 def fail(message: str) -> int:
-    sys.stderr.write(f"listlint: error: {' '.join(message.split())}\n")
+    from listlint.reporters.logsafe import safe_line
+
+    # Messages quote file names, keys and URLs: one line, controls visible, no workflow command.
+    sys.stderr.write(f"listlint: error: {safe_line(message)}\n")
     return EXIT_ERROR
 
 

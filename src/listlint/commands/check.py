@@ -15,7 +15,7 @@ from listlint.discovery import discover_paths
 from listlint.errors import UsageError
 from listlint.fixes import locked_for_fixing, unified_diff, write_atomically
 from listlint.pipeline import RunOptions, RunResult, lint_paths
-from listlint.reporters import emit, open_report, reporter_class, summarize
+from listlint.reporters import emit, fenced_in_log, open_report, reporter_class, summarize
 from listlint.reporters.base import rule_counts
 from listlint.sharding import parse_shard
 from listlint.source import STDIN
@@ -159,11 +159,11 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
     with ExitStack() as stack:
         stream = stack.enter_context(open_report(args.output_file))
         if fixes_stdin(args) and not args.output_file:
-            stream = sys.stderr  # stdout holds the fixed text
-        if format_name in ("text", "concise", "markdown") and not args.output_file:
-            from listlint.reporters.github import commands_stopped
-
-            stack.enter_context(commands_stopped(stream))  # list text in a workflow log
+            # stdout holds the fixed text.  Workflow commands (github) go out as they are;
+            # everything else on stderr passes the log-safe wrapper (reporters.logsafe).
+            stream = getattr(sys.stderr, "stream", sys.stderr) if format_name == "github" else sys.stderr
+        if not args.output_file:
+            stack.enter_context(fenced_in_log(stream, format_name))  # list text in a workflow log
         if args.statistics and format_name in ("text", "concise"):
             write_statistics(stream, diagnostics)
             return

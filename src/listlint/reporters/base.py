@@ -50,8 +50,11 @@ JSON_CONTROL_RE = re.compile("[\u007f-\u009f\u2028\u2029]")
 
 def json_text(value: object) -> str:
     """``value`` as indented JSON, Unicode kept, controls (C0, DEL, C1, LS/PS) escaped."""
+    from listlint.reporters.logsafe import json_commands_escaped
+
     text = json.dumps(value, indent=2, ensure_ascii=False)
-    return JSON_CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    text = JSON_CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return json_commands_escaped(text) + "\n"
 
 
 def show_controls(text: str) -> str:

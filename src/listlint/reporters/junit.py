@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.reporters.base import Reporter, Summary
+from listlint.reporters.logsafe import xml_commands_escaped
 
 # Characters XML 1.0 cannot hold even escaped; a list (or a file name) may contain them.
 NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -59,4 +60,5 @@ class JunitReporter(Reporter):
         root.set("tests", str(tests_total))
         ET.indent(root)
         xml = NOT_XML_RE.sub("\ufffd", ET.tostring(root, encoding="unicode"))
+        xml = xml_commands_escaped(xml)
         self.write('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n")
