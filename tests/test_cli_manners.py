@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -282,3 +284,52 @@ def test_text_ends_with_per_rule_counts_and_statistics_sort_by_severity(
     stats = capsys.readouterr().out.splitlines()
     assert [row.split()[1] for row in stats[:-1]] == ["LL201", "LL101", "LL401", "LL103"]
     assert stats[-3].split()[0] == "1" and stats[-2].split()[0] == "3"
+
+
+# -- progress in CI logs -------------------------------------------------------------------
+
+
+def test_progress_lines_in_a_log_at_most_every_interval() -> None:
+    import io
+
+    from listlint.net.progress import LineProgress
+
+    now = [100.0]
+    log = io.StringIO()
+    progress = LineProgress(log, interval=10.0, clock=lambda: now[0])
+    progress.add(2000)
+    for index in range(1200):
+        now[0] += 0.01 if index < 1199 else 10.0  # 12 s of checking, then a last slow link
+        progress.advance(f"host{index % 7}", dead=index in (5, 50, 500))
+    lines = log.getvalue().splitlines()
+    assert lines == ["links: 1000/2000 checked, 3 dead, 10 s", "links: 1200/2000 checked, 3 dead, 22 s"]
+    now[0] += 0.5
+    progress.close()  # the last count, once a line was shown
+    assert log.getvalue().splitlines()[-1] == "links: 1200/2000 checked, 3 dead, 22 s"
+    assert len(log.getvalue().splitlines()) == 3
+    quiet = io.StringIO()
+    short = LineProgress(quiet, interval=10.0, clock=lambda: 0.0)
+    short.add(1)
+    short.advance("h")
+    short.close()
+    assert quiet.getvalue() == ""  # a run shorter than the interval prints nothing
+
+
+def test_an_online_run_off_a_terminal_prints_progress_lines(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, httpserver: Any
+) -> None:
+    from listlint.net import progress
+
+    monkeypatch.setattr(progress, "LINE_INTERVAL", 0.0)  # every link: the format, not the wait
+    monkeypatch.setenv("CI", "true")
+    httpserver.expect_request("/ok").respond_with_data("fine")
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    (in_tmp / "list.md").write_text(
+        f"# L\n\n- [a]({httpserver.url_for('/ok')}): a\n- [b]({httpserver.url_for('/gone')}): b\n"
+    )
+    args = ["check", "--online", "--allow-private-hosts", "--no-cache", "--select", "LL6", "list.md"]
+    assert main(args) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3, err  # one line per link, and the last count at the end
+    assert all(re.fullmatch(r"links: [12]/2 checked, [01] dead, \d+ s", line) for line in err), err
+    assert err[-1].startswith("links: 2/2 checked, 1 dead, ")
