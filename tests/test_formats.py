@@ -100,3 +100,44 @@ def test_junit_fails_only_what_fail_on_fails(
     if failures < 4:
         assert "[info]" in (suite.findtext("system-out") or "")
     assert int(root.get("tests") or 0) >= failures
+
+
+def test_markdown_format_sorts_by_severity_and_links_lines(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "owner/list")
+    monkeypatch.setenv("GITHUB_SHA", "abc123")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(in_tmp))
+    (in_tmp / "list.md").write_text(LIST, encoding="utf-8")
+    assert main(["check", "--output-format", "markdown", "list.md"]) == 1
+    out = capsys.readouterr().out
+    assert "Checked 1 file. Found 2 errors, 1 warning, 1 info." in out
+    rows = [line for line in out.splitlines() if line.startswith("| [list.md:")]
+    severities = [row.split(" | ")[2] for row in rows]
+    assert severities == ["🔴 error", "🔴 error", "🟡 warning", "🔵 info"]
+    assert rows[0].startswith("| [list.md:3](https://github.com/owner/list/blob/abc123/list.md#L3) |")
+
+
+def test_rich_bar_shows_dead_hosts_elapsed_and_eta(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from listlint.net.progress import RichProgress, make_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    screen = Terminal()
+    bar = make_progress(screen)
+    assert isinstance(bar, RichProgress)
+    bar.add(3)
+    bar.advance("a.example", dead=True)
+    bar.advance("b.example")
+    bar._bar.refresh()
+    shown = screen.getvalue()
+    bar.close()
+    assert "2/3" in shown and "1 dead" in shown and "on 2 hosts" in shown
+    assert "ETA" in shown and "0:00:0" in shown  # elapsed and remaining time columns
