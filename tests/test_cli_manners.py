@@ -333,3 +333,21 @@ def test_an_online_run_off_a_terminal_prints_progress_lines(
     assert len(err) == 3, err  # one line per link, and the last count at the end
     assert all(re.fullmatch(r"links: [12]/2 checked, [01] dead, \d+ s", line) for line in err), err
     assert err[-1].startswith("links: 2/2 checked, 1 dead, ")
+
+
+def test_a_section_ignore_used_by_one_file_of_the_run_is_not_unmatched(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "a.md").write_text(f"# A\n\n## Lectures\n\n{ENTRY}")
+    (in_tmp / "b.md").write_text(f"# B\n\n## Courses\n\n{ENTRY}")
+    (in_tmp / ".listlint.toml").write_text(
+        '[per-section-ignores]\n"Lectures" = ["LL201"]\n"Gone" = ["LL201"]\n'
+    )
+    assert main(["check", "--output-format", "json", "a.md", "b.md"]) == 0
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert [(d["code"], d["path"], d["line"]) for d in found] == [("LL903", "a.md", 1)]
+    assert "'Gone'" in found[0]["message"]
+    # --fix keeps the warning (the re-lint after fixing sees the same sections).
+    (in_tmp / "a.md").write_text(f"# A\n\n## Lectures\n\n{ENTRY.rstrip()}   \n")
+    assert main(["check", "--fix", "--output-format", "json", "a.md", "b.md"]) == 0
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]] == ["LL903"]

@@ -92,12 +92,18 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
     refs = rule_refs(settings, active)
+    # A per-section-ignores heading may be meant for any of the files: it is
+    # unmatched only when no file of the run has such a section (said once, on the first).
+    run_sections = [section.path for document in documents for section in document.sections]
     files = []
-    for document, diagnostics in zip(documents, found, strict=True):
-        kept = decide(document, diagnostics, settings, options, rules=refs, active=active)
+    for index, (document, diagnostics) in enumerate(zip(documents, found, strict=True)):
+        sections = run_sections if index == 0 else None
+        kept = decide(
+            document, diagnostics, settings, options, rules=refs, active=active, section_paths=sections
+        )
         result = FileResult(document.source, document, kept)
         if options.fix:
-            fix_file(result, active, settings, services, options)
+            fix_file(result, active, settings, services, options, section_paths=sections)
         files.append(result)
     return RunResult(files, active, services)
 
@@ -112,7 +118,15 @@ def lint_text(
     document = parse(Source(path=path, text=text))
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     found = check_documents([document], active, settings, services, options)[0]
-    return decide(document, found, settings, options, rules=rule_refs(settings, active), active=active)
+    return decide(
+        document,
+        found,
+        settings,
+        options,
+        rules=rule_refs(settings, active),
+        active=active,
+        section_paths=[section.path for section in document.sections],
+    )
 
 
 def parse(source: Source) -> Document:
@@ -233,12 +247,14 @@ def decide(
     rules: Sequence[RuleRef] = (),
     active: Sequence[ActiveRule] = (),
     report_unused: bool = True,
+    section_paths: Sequence[tuple[str, ...]] | None = None,
 ) -> list[Diagnostic]:
     """Drop what suppressions, per-section ignores and changed-lines mode hide.
 
     With ``active`` (and every known rule in ``rules``), suppressions also
-    report on themselves: unknown rules, unused comments, and
-    per-section-ignores headings that match no section.
+    report on themselves: unknown rules, unused comments, and (given
+    ``section_paths``, the sections of the run) per-section-ignores headings
+    that match none of them.
     """
     suppressions = read_suppressions(document)
     kept, hidden = suppressions.split(diagnostics)
@@ -248,8 +264,8 @@ def decide(
         kept += suppression_findings(document, suppressions, rules, severities, report_unused=report_unused)
     ignores = settings.get("per-section-ignores")
     if ignores:
-        if "LL903" in severities:
-            kept += unmatched_section_ignores(document, ignores, severities["LL903"], settings)
+        if "LL903" in severities and section_paths is not None:
+            kept += unmatched_section_ignores(document, section_paths, ignores, severities["LL903"], settings)
         kept = [d for d in kept if not ignored_in_section(document, d, ignores)]
     if options.changed_lines is not None:
         lines = options.changed_lines.get(document.path, frozenset())
@@ -262,10 +278,13 @@ SELF_CODES = frozenset({"LL901", "LL902", "LL903"})
 
 
 def unmatched_section_ignores(
-    document: Document, ignores: Mapping[str, list[str]], severity: Severity, settings: Settings
+    document: Document,
+    paths: Sequence[tuple[str, ...]],
+    ignores: Mapping[str, list[str]],
+    severity: Severity,
+    settings: Settings,
 ) -> list[Diagnostic]:
-    """A warning for each per-section-ignores heading that matches no section of ``document``."""
-    paths = [section.path for section in document.sections]
+    """A warning, on ``document``, for each per-section-ignores heading that matches none of ``paths``."""
     found = []
     for heading in ignores:
         wanted = tuple(part.strip() for part in heading.split(">"))
@@ -279,7 +298,7 @@ def unmatched_section_ignores(
                 severity=severity,
                 message=(
                     f"{settings.describe('per-section-ignores')}: heading {heading!r} "
-                    "matches no section of this file, so it ignores nothing"
+                    "matches no section of the linted files, so it ignores nothing"
                 ),
                 path=document.path,
                 line=1,
@@ -319,6 +338,8 @@ def fix_file(
     settings: Settings,
     services: Services,
     options: RunOptions,
+    *,
+    section_paths: Sequence[tuple[str, ...]] | None = None,
 ) -> None:
     """Apply fixes until nothing changes; re-lint offline between rounds."""
     offline = [entry for entry in active if not entry.rule.needs_network]
@@ -340,7 +361,14 @@ def fix_file(
         found = check_documents([document], offline, settings, services, round_options)[0]
         # Not "unused" now: a suppression may hide a network finding this offline re-lint lacks.
         diagnostics = decide(
-            document, found, settings, round_options, rules=refs, active=offline, report_unused=False
+            document,
+            found,
+            settings,
+            round_options,
+            rules=refs,
+            active=offline,
+            report_unused=False,
+            section_paths=section_paths,
         )
         result.document = document
     if fixed_all:
