@@ -231,25 +231,18 @@ def test_per_section_ignores_heading_that_matches_nothing_is_named(
 # -- a closed pipe ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "concise"])
+@pytest.mark.parametrize("output_format", ["text", "json", "concise", "diff"])
 def test_a_closed_stdout_keeps_the_exit_code_and_stays_quiet(tmp_path: Path, output_format: str) -> None:
     (tmp_path / "seed.md").write_text(SEED * 200)
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first byte: every write is EPIPE
+    how = ["--diff"] if output_format == "diff" else ["--output-format", output_format]
     try:
-        result = run(
-            "check",
-            "--output-format",
-            output_format,
-            "seed.md",
-            cwd=tmp_path,
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-        )
+        result = run("check", *how, "seed.md", cwd=tmp_path, stdout=write_end, stderr=subprocess.PIPE)
     finally:
         os.close(write_end)
     assert result.returncode == 1
-    assert result.stderr == ""
+    assert result.stderr == ("Would fix 600 findings.\n" if output_format == "diff" else "")
 
 
 @pytest.mark.skipif(shutil.which("sh") is None or shutil.which("head") is None, reason="no sh/head")

@@ -141,7 +141,7 @@ def show_diff(result: RunResult) -> int:
     changed = [file for file in result.files if file.changed and file.fixed_text is not None]
     from listlint.reporters.github import commands_stopped
 
-    with commands_stopped(sys.stdout):
+    with pipe_closed_quietly(), commands_stopped(sys.stdout):
         for file in changed:
             sys.stdout.write(unified_diff(file.source, file.fixed_text or ""))
     count = sum(len(file.fixed) for file in changed)
