@@ -66,10 +66,18 @@ def test_merge_combines_disjoint_shards(tmp_path: Path, capsys: pytest.CaptureFi
         }
 
     for index, lines in enumerate(([1, 2], [3], [2])):
+        diagnostics = [report(line, "error" if line != 3 else "warning") for line in lines]
+        severities = [d["severity"] for d in diagnostics]
         document = {
             "version": 1,
-            "summary": {"files": 1},
-            "diagnostics": [report(line, "error" if line != 3 else "warning") for line in lines],
+            "summary": {
+                "files": 1,
+                "total": len(diagnostics),
+                "by_severity": {s: severities.count(s) for s in ("error", "warning", "info")},
+                "by_rule": {"LL601": len(diagnostics)},
+                "fixed": 0,
+            },
+            "diagnostics": diagnostics,
         }
         (tmp_path / f"shard{index}.json").write_text(json.dumps(document), encoding="utf-8")
     paths = [str(tmp_path / f"shard{i}.json") for i in range(3)]
@@ -191,4 +199,4 @@ def test_merge_in_a_workflow_writes_one_summary(
     assert out.count("::error ") == 1 and out.count("::notice ") == 1
     text = summary.read_text(encoding="utf-8")
     assert text.count("## listlint (merged reports)") == 1
-    assert "Checked 1 file: 1 error, 1 info." in text
+    assert "Checked 1 file. Found 1 error, 1 info." in text

@@ -44,7 +44,7 @@ def test_warnings_and_infos_alone_exit_zero(in_tmp: Path) -> None:
     ("make", "needle"),
     [
         (lambda p: None, "missing.md: no such file"),
-        (lambda p: (p / "missing.md").mkdir(), "is a directory"),
+        (lambda p: (p / "missing.md").mkdir(), "a folder with no Markdown files"),
         (lambda p: (p / "missing.md").write_bytes(bytes(range(256)) * 40), "binary file"),
     ],
 )
@@ -153,7 +153,7 @@ def test_output_file_statistics_and_version(in_tmp: Path, capsys: pytest.Capture
     assert main(["check", "-o", "report.json", "--output-format", "json"]) == 1
     assert json.loads((in_tmp / "report.json").read_text())["summary"]["total"] == 2
     assert main(["check", "--statistics"]) == 1
-    assert "     2  LL201   duplicate-link [*]" in capsys.readouterr().out
+    assert "     2  LL201   duplicate-link [error] [*] (unsafe fix)" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"listlint {__version__}"
@@ -162,7 +162,7 @@ def test_output_file_statistics_and_version(in_tmp: Path, capsys: pytest.Capture
 def test_rules_table_and_rule_page(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].split()[:5] == ["code", "name", "severity", "fixable", "network"]
+    assert out.splitlines()[0].split()[:5] == ["code", "name", "severity", "fix", "network"]
     assert any(line.startswith("LL201") and "duplicate-link" in line for line in out.splitlines())
     assert main(["rules", "--output-format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

@@ -228,7 +228,7 @@ def test_endless_device_is_refused_not_read_forever(in_tmp: Path, capsys: pytest
     ("path", "needle"),
     [
         ("missing.md", "no such file"),
-        ("folder", "directory"),
+        ("folder", "folder with no Markdown files"),
         ("missing-dir/README.md", "no such file"),
         ("list.md/child.md", "list.md/child.md"),
     ],
@@ -528,7 +528,7 @@ def test_standard_input_is_read_with_a_name_of_its_choosing(in_tmp: Path) -> Non
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--fix", "-"], "--fix cannot write back to standard input"),
+        (["--fix", "-", "README.md"], "--fix with standard input (-) takes no other paths"),
         (["--stdin-filename", "x.md", "README.md"], "--stdin-filename needs the path -"),
         (["-", "-"], "standard input (-) can be read only once"),
         (["--changed-since", "HEAD", "-"], "--changed-since needs files in git"),

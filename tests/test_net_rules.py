@@ -245,7 +245,7 @@ def test_network_options_are_validated(tmp_path: Path) -> None:
 def test_progress_only_on_a_terminal_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from listlint.net.progress import RichProgress, make_progress
+    from listlint.net.progress import LineProgress, RichProgress, make_progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -253,12 +253,12 @@ def test_progress_only_on_a_terminal_outside_ci(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    assert make_progress(io.StringIO()) is None
+    assert isinstance(make_progress(io.StringIO()), LineProgress)
     bar = make_progress(Terminal())
     assert isinstance(bar, RichProgress)
     bar.add(2)
     bar.advance("example.org")
     bar.close()
-    assert bar.done == 1 and bar.total == 2
+    assert isinstance(bar, RichProgress) and bar.done == 1 and bar.total == 2
     monkeypatch.setenv("CI", "true")
-    assert make_progress(Terminal()) is None
+    assert isinstance(make_progress(Terminal()), LineProgress)

@@ -46,7 +46,9 @@ def test_text_shows_source_line_and_caret(tmp_path: Path) -> None:
     assert "README.md:5:12: LL101 [error] malformed-link" in out
     assert "5 | - Course | (GT)[https://gt.example/]\n  |            ^^^^^^^^^^^^^^^^^^^^^^^^^\n" in out
     assert "\x1b[" not in out
-    assert out.rstrip().endswith("Checked 1 file: 2 errors, 1 info")
+    assert out.rstrip().endswith(
+        "Checked 1 file. Found 2 errors, 1 info. [*] 1 fixable with --fix (1 more with --unsafe-fixes)"
+    )
 
 
 def test_text_in_colour(tmp_path: Path) -> None:
@@ -87,16 +89,18 @@ def test_sarif_validates_against_the_schema(tmp_path: Path) -> None:
 
 def test_junit_is_valid_xml(tmp_path: Path) -> None:
     root = ET.fromstring(render(tmp_path, "junit"))
-    assert root.tag == "testsuites" and root.get("failures") == "3"
-    assert len(root.findall("./testsuite/testcase/failure")) == 3
+    # Only what --fail-on fails (errors by default) is a failure; the info is system-out.
+    assert root.tag == "testsuites" and root.get("failures") == "2"
+    assert len(root.findall("./testsuite/testcase/failure")) == 2
+    assert "LL201 [info]" in (root.findtext("./testsuite/system-out") or "")
 
 
 def test_markdown_escapes_table_cells(tmp_path: Path) -> None:
     out = render(tmp_path, "markdown")
-    assert "| `LL201` duplicate-link | 🔴 error | 1 |" in out
+    assert "| `LL201` duplicate-link | 🔴 error | 2 |" in out
     table_rows = [line for line in out.splitlines() if line.startswith("| ") and "README.md:" in line]
     assert len(table_rows) == 3
-    assert all(line.count(" | ") == 2 for line in table_rows)
+    assert all(line.count(" | ") == 3 for line in table_rows)  # where, rule, severity, message
 
 
 @pytest.mark.parametrize("format_name", sorted(FORMATS))

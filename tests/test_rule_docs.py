@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from listlint.config import Settings
+from listlint.config import OPTIONS, Settings
 from listlint.pipeline import RunOptions, lint_text
 from listlint.rules.registry import find_plugins, load_rules
 
@@ -24,6 +25,25 @@ def examples(page: Path) -> dict[str, str]:
             if len(words) >= 2 and words[0] == "markdown" and words[1] in ("failing", "fixed"):
                 found[words[1]] = token.content
     return found
+
+
+def example_settings(page: Path, which: str) -> Settings:
+    """The settings an example runs with: a ```toml config``` fence just before it, if any."""
+    config = None
+    for token in MarkdownIt("commonmark").parse(page.read_text(encoding="utf-8")):
+        if token.type != "fence":
+            continue
+        words = token.info.split()
+        if words[:2] == ["toml", "config"]:
+            config = token.content
+        elif words[:2] == ["markdown", which]:
+            break
+        else:
+            config = None
+    if config is None:
+        return Settings()
+    values = {key: OPTIONS[key].clean(value) for key, value in tomllib.loads(config).items()}
+    return Settings(values=values)
 
 
 def test_every_rule_has_a_page_and_every_page_a_rule() -> None:
@@ -42,7 +62,7 @@ def test_page_names_code_and_has_both_examples(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(r.name for r in RULES.values() if not r.needs_network))
 def test_failing_example_yields_exactly_this_rule(name: str) -> None:
     failing = examples(DOCS / f"{name}.md")["failing"]
-    found = lint_text(failing, Settings(), options=RunOptions())
+    found = lint_text(failing, example_settings(DOCS / f"{name}.md", "failing"), options=RunOptions())
     assert found, f"{name}: the failing example yields nothing"
     assert {d.name for d in found} == {name}, [f"{d.code} {d.message}" for d in found]
 
@@ -50,5 +70,5 @@ def test_failing_example_yields_exactly_this_rule(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_fixed_example_is_clean(name: str) -> None:
     fixed = examples(DOCS / f"{name}.md")["fixed"]
-    found = lint_text(fixed, Settings(), options=RunOptions())
+    found = lint_text(fixed, example_settings(DOCS / f"{name}.md", "fixed"), options=RunOptions())
     assert found == [], [f"{d.code} {d.message}" for d in found]

@@ -7,7 +7,8 @@ import gc
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -15,7 +16,7 @@ from listlint import __version__
 from listlint.errors import ListlintError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown")
+FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown", "rdjson", "gitlab")
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -142,6 +143,13 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from listlint.reporters.logsafe import stderr_made_safe
+
+    with stderr_made_safe():
+        return run_main(argv)
+
+
+def run_main(argv: Sequence[str] | None) -> int:
     try:
         return dispatch(build_parser().parse_args(argv))
     except ListlintError as exc:
@@ -150,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("listlint: interrupted\n")
         return 130
     except BrokenPipeError:
+        # A reader that stopped early (``listlint rules | head``); commands whose
+        # exit code carries findings handle this themselves (see pipe_closed).
+        silence_stdout()
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         if os.environ.get("LISTLINT_DEBUG"):
@@ -171,8 +182,40 @@ def console_main() -> int:
 
 
 def fail(message: str) -> int:
-    sys.stderr.write(f"listlint: error: {' '.join(message.split())}\n")
+    from listlint.reporters.logsafe import safe_line
+
+    # Messages quote file names, keys and URLs: one line, controls visible, no workflow command.
+    sys.stderr.write(f"listlint: error: {safe_line(message)}\n")
     return EXIT_ERROR
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null once its reader is gone.
+
+    Python flushes stdout at exit; with the pipe closed that flush would
+    print "Exception ignored ... BrokenPipeError" on stderr.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (embedding, tests): nothing will be flushed at exit
+
+
+@contextmanager
+def pipe_closed_quietly() -> Iterator[None]:
+    """Swallow a closed stdout pipe, so that the exit code still reports the findings.
+
+    ``(listlint check list.md; echo $?) | head -1`` must not turn errors into 0.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
 
 
 def dispatch(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from listlint.discovery import DISCOVERY_OPTIONS
 from listlint.errors import ConfigError
 from listlint.net.options import NETWORK_OPTIONS
 from listlint.options import Option
@@ -43,7 +44,9 @@ CORE_OPTIONS: tuple[Option, ...] = (
     ),
 )
 
-OPTIONS: dict[str, Option] = {option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS}
+OPTIONS: dict[str, Option] = {
+    option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS + DISCOVERY_OPTIONS
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from listlint.config import Settings
-from listlint.diagnostics import Diagnostic, Severity
+from listlint.diagnostics import Diagnostic, Severity, help_url_for
 from listlint.document import Document, parse_document
 from listlint.errors import ListlintError, RuleCrashed
 from listlint.fixes import apply_fixes
-from listlint.rules.base import RuleContext
+from listlint.rules.base import Rule, RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
 from listlint.source import STDIN, Source, read_source
-from listlint.suppressions import read_suppressions
+from listlint.suppressions import RuleRef, drop_companions, read_suppressions, suppression_findings
 
 if TYPE_CHECKING:
     from listlint.changes import FileChange
@@ -87,6 +87,13 @@ def load_active_rules(settings: Settings, *, online: bool) -> list[ActiveRule]:
     return select_rules(load_rules(find_plugins(settings.plugin_files)), settings, online=online)
 
 
+def rule_refs(settings: Settings, active: Sequence[ActiveRule]) -> list[RuleRef]:
+    """Every known rule (for suppression comments), marked active or not."""
+    running = {entry.rule.code for entry in active}
+    known: list[Rule] = load_rules(find_plugins(settings.plugin_files))
+    return [RuleRef(rule.code, rule.name, rule.code in running) for rule in known]
+
+
 def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) -> RunResult:
     """Run the whole pipeline over ``paths``; fixes are computed, not written."""
     active = load_active_rules(settings, online=options.online)
@@ -98,13 +105,27 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
     baselines = lint_bases(documents, active, settings, options)
+    refs = rule_refs(settings, active)
+    # A per-section-ignores heading may be meant for any of the files: it is
+    # unmatched only when no file of the run has such a section (said once, on the first).
+    run_sections = [section.path for document in documents for section in document.sections]
     files = []
-    for document, diagnostics in zip(documents, found, strict=True):
+    for index, (document, diagnostics) in enumerate(zip(documents, found, strict=True)):
+        sections = run_sections if index == 0 else None
         baseline = baselines.get(document.path)
-        kept = decide(document, diagnostics, settings, options, baseline=baseline)
+        kept = decide(
+            document,
+            diagnostics,
+            settings,
+            options,
+            baseline=baseline,
+            rules=refs,
+            active=active,
+            section_paths=sections,
+        )
         result = FileResult(document.source, document, kept)
         if options.fix:
-            fix_file(result, active, settings, services, options, baseline=baseline)
+            fix_file(result, active, settings, services, options, baseline=baseline, section_paths=sections)
         files.append(result)
     return RunResult(files, active, services)
 
@@ -119,7 +140,15 @@ def lint_text(
     document = parse(Source(path=path, text=text))
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     found = check_documents([document], active, settings, services, options)[0]
-    return decide(document, found, settings, options)
+    return decide(
+        document,
+        found,
+        settings,
+        options,
+        rules=rule_refs(settings, active),
+        active=active,
+        section_paths=[section.path for section in document.sections],
+    )
 
 
 def lint_bases(
@@ -265,6 +294,10 @@ def decide(
     options: RunOptions,
     *,
     baseline: Sequence[Diagnostic] | None = None,
+    rules: Sequence[RuleRef] = (),
+    active: Sequence[ActiveRule] = (),
+    report_unused: bool = True,
+    section_paths: Sequence[tuple[str, ...]] | None = None,
 ) -> list[Diagnostic]:
     """Drop what suppressions, per-section ignores and pull-request mode hide.
 
@@ -273,10 +306,22 @@ def decide(
     base version, ``baseline``, did not have), or with ``--changed-lines-only``
     only findings on changed lines.  Network outages become one warning on
     the file (:func:`outage_warnings`).
+
+    With ``active`` (and every known rule in ``rules``), suppressions also
+    report on themselves: unknown rules, unused comments, and (given
+    ``section_paths``, the sections of the run) per-section-ignores headings
+    that match none of them.
     """
-    kept = read_suppressions(document).filter(diagnostics)
+    suppressions = read_suppressions(document)
+    kept, hidden = suppressions.split(diagnostics)
+    kept = drop_companions(kept, hidden)
+    severities = {e.rule.code: e.severity for e in active if e.rule.code in SELF_CODES}
+    if severities:
+        kept += suppression_findings(document, suppressions, rules, severities, report_unused=report_unused)
     ignores = settings.get("per-section-ignores")
     if ignores:
+        if "LL903" in severities and section_paths is not None:
+            kept += unmatched_section_ignores(document, section_paths, ignores, severities["LL903"], settings)
         kept = [d for d in kept if not ignored_in_section(document, d, ignores)]
     outages: list[Diagnostic] = []
     if options.pull_request:
@@ -325,6 +370,44 @@ def outage_warnings(outages: Sequence[Diagnostic]) -> list[Diagnostic]:
     ]
 
 
+# The rules that the decide stage reports (suppressions about themselves).
+SELF_CODES = frozenset({"LL901", "LL902", "LL903"})
+
+
+def unmatched_section_ignores(
+    document: Document,
+    paths: Sequence[tuple[str, ...]],
+    ignores: Mapping[str, list[str]],
+    severity: Severity,
+    settings: Settings,
+) -> list[Diagnostic]:
+    """A warning, on ``document``, for each per-section-ignores heading that matches none of ``paths``."""
+    found = []
+    for heading in ignores:
+        wanted = tuple(part.strip() for part in heading.split(">"))
+        if any(contains_run(path, wanted) for path in paths):
+            continue
+        first = document.source.line_text(1)
+        found.append(
+            Diagnostic(
+                code="LL903",
+                name="unmatched-section-ignore",
+                severity=severity,
+                message=(
+                    f"{settings.describe('per-section-ignores')}: heading {heading!r} "
+                    "matches no section of the linted files, so it ignores nothing"
+                ),
+                path=document.path,
+                line=1,
+                column=1,
+                end_line=1,
+                end_column=len(first) + 1,
+                help_url=help_url_for("unmatched-section-ignore"),
+            )
+        )
+    return found
+
+
 def ignored_in_section(document: Document, diagnostic: Diagnostic, ignores: Mapping[str, list[str]]) -> bool:
     section = document.section_at(document.source.line_offset(diagnostic.line))
     if section is None:
@@ -354,9 +437,11 @@ def fix_file(
     options: RunOptions,
     *,
     baseline: Sequence[Diagnostic] | None = None,
+    section_paths: Sequence[tuple[str, ...]] | None = None,
 ) -> None:
     """Apply fixes until nothing changes; re-lint offline between rounds."""
     offline = [entry for entry in active if not entry.rule.needs_network]
+    refs = rule_refs(settings, active)
     text = result.source.text
     diagnostics = result.diagnostics
     fixed_all: list[Diagnostic] = []
@@ -372,7 +457,18 @@ def fix_file(
         )
         document = parse(source)
         found = check_documents([document], offline, settings, services, round_options)[0]
-        diagnostics = decide(document, found, settings, round_options, baseline=baseline)
+        # Not "unused" now: a suppression may hide a network finding this offline re-lint lacks.
+        diagnostics = decide(
+            document,
+            found,
+            settings,
+            round_options,
+            baseline=baseline,
+            rules=refs,
+            active=offline,
+            report_unused=False,
+            section_paths=section_paths,
+        )
         result.document = document
     if fixed_all:
         network = [

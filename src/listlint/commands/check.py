@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
-from listlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, wants_color
+from listlint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, pipe_closed_quietly, wants_color
 from listlint.config import Settings, load_settings
 from listlint.diagnostics import Diagnostic, Severity
+from listlint.discovery import discover_paths
 from listlint.errors import UsageError
 from listlint.fixes import locked_for_fixing, unified_diff, write_atomically
 from listlint.pipeline import RunOptions, RunResult, lint_paths
-from listlint.reporters import emit, open_report, reporter_class, summarize
+from listlint.reporters import emit, fenced_in_log, open_report, reporter_class, summarize
+from listlint.reporters.base import rule_counts
 from listlint.sharding import parse_shard
 from listlint.source import STDIN
 
@@ -28,6 +29,9 @@ FAIL_RANKS = {"error": 0, "warning": 1, "info": 2}
 def run_check(args: argparse.Namespace) -> int:
     reporter_class(args.output_format or "text")  # an unknown format fails before any work
     settings = resolve_settings(args)
+    args.paths = discover_paths(args.paths, root=settings.root, exclude=settings.get("exclude-files"))
+    if not args.paths:
+        raise UsageError("no Markdown files to lint: every file found is excluded")
     check_stdin_use(args)
     options = run_options(args, settings)
     # --fix reads, fixes and writes under a lock, so concurrent runs take turns.
@@ -36,6 +40,8 @@ def run_check(args: argparse.Namespace) -> int:
         if args.fix and not args.diff:
             written: set[str] = set()
             for file in result.files:
+                if file.source.path == options.stdin_filename and STDIN in args.paths:
+                    continue  # written to stdout below
                 if file.changed and file.fixed_text is not None:
                     real = os.path.realpath(file.source.path)
                     if real in written:  # the same file named twice (or via a symlink)
@@ -44,7 +50,12 @@ def run_check(args: argparse.Namespace) -> int:
                     write_atomically(file.source, file.fixed_text)
     if args.diff:
         return show_diff(result)
-    report(args, settings, result)
+    with pipe_closed_quietly():
+        if fixes_stdin(args):
+            # ruff's manners: the fixed text on stdout, the report on stderr.
+            file = result.files[0]
+            sys.stdout.write(file.fixed_text if file.fixed_text is not None else file.source.text)
+        report(args, settings, result)
     return exit_code(result.diagnostics, args)
 
 
@@ -65,6 +76,10 @@ def run_options(args: argparse.Namespace, settings: Settings) -> RunOptions:
     )
 
 
+def fixes_stdin(args: argparse.Namespace) -> bool:
+    return bool(args.fix and not args.diff and STDIN in args.paths)
+
+
 def check_stdin_use(args: argparse.Namespace) -> None:
     reads_stdin = STDIN in args.paths
     if args.stdin_filename and not reads_stdin:
@@ -73,8 +88,8 @@ def check_stdin_use(args: argparse.Namespace) -> None:
         return
     if args.paths.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read only once")
-    if args.fix and not args.diff:
-        raise UsageError("--fix cannot write back to standard input; use --diff to see the fixes")
+    if args.fix and not args.diff and len(args.paths) > 1:
+        raise UsageError("--fix with standard input (-) takes no other paths: the fixed text goes to stdout")
     if getattr(args, "changed_since", None):
         raise UsageError("--changed-since needs files in git, not standard input")
 
@@ -149,7 +164,7 @@ def show_diff(result: RunResult) -> int:
     changed = [file for file in result.files if file.changed and file.fixed_text is not None]
     from listlint.reporters.github import commands_stopped
 
-    with commands_stopped(sys.stdout):
+    with pipe_closed_quietly(), commands_stopped(sys.stdout):
         for file in changed:
             sys.stdout.write(unified_diff(file.source, file.fixed_text or ""))
     count = sum(len(file.fixed) for file in changed)
@@ -166,19 +181,23 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
     format_name = args.output_format or "text"
     with ExitStack() as stack:
         stream = stack.enter_context(open_report(args.output_file))
-        if format_name in ("text", "concise", "markdown") and not args.output_file:
-            from listlint.reporters.github import commands_stopped
-
-            stack.enter_context(commands_stopped(stream))  # list text in a workflow log
+        if fixes_stdin(args) and not args.output_file:
+            # stdout holds the fixed text.  Workflow commands (github) go out as they are;
+            # everything else on stderr passes the log-safe wrapper (reporters.logsafe).
+            stream = getattr(sys.stderr, "stream", sys.stderr) if format_name == "github" else sys.stderr
+        if not args.output_file:
+            stack.enter_context(fenced_in_log(stream, format_name))  # list text in a workflow log
         if args.statistics and format_name in ("text", "concise"):
             write_statistics(stream, diagnostics)
             return
-        reporter = reporter_class(format_name)(
+        cls = reporter_class(format_name)
+        reporter = cls(
             stream=stream,
             sources={f.source.path: f.source for f in result.files},
             rules=[entry.rule for entry in result.rules],
             root=settings.root if settings.config_path else settings.root,
             color=wants_color(stream) and not args.output_file,
+            **reporter_extras(args, cls),
         )
         emit(reporter, diagnostics, summary)
     if format_name == "github":
@@ -194,12 +213,23 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
         write_statistics(sys.stderr, diagnostics)
 
 
+def reporter_extras(args: argparse.Namespace, cls: object) -> dict[str, object]:
+    """What a ``Reporter`` also takes: the severity that fails the run (a plugin's
+    reporter that is no ``Reporter`` subclass gets only the usual arguments)."""
+    from listlint.reporters import Reporter
+
+    if not (isinstance(cls, type) and issubclass(cls, Reporter)):
+        return {}
+    return {"fail_on": "never" if args.exit_zero else args.fail_on}
+
+
 def write_statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
-    counts = Counter((d.code, d.name) for d in diagnostics)
-    fixable = Counter(d.code for d in diagnostics if d.fix)
-    for (code, name), count in counts.most_common():
-        mark = " [*]" if fixable[code] else ""
-        stream.write(f"{count:6d}  {code:<7} {name}{mark}\n")
+    """Count per rule, most severe first (then most frequent); ``[*]``: --fix fixes some."""
+    safe = {d.code for d in diagnostics if d.fix and d.fix.applicability == "safe"}
+    unsafe = {d.code for d in diagnostics if d.fix and d.fix.applicability == "unsafe"}
+    for code, name, severity, count in rule_counts(diagnostics):
+        mark = " [*]" if code in safe else " [*] (unsafe fix)" if code in unsafe else ""
+        stream.write(f"{count:6d}  {code:<7} {name} [{severity.value}]{mark}\n")
     stream.write(f"{len(diagnostics):6d}  total\n")
 
 

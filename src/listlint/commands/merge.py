@@ -12,14 +12,16 @@ import argparse
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from listlint.commands.check import exit_code
+from listlint.cli import pipe_closed_quietly
+from listlint.commands.check import exit_code, reporter_extras
 from listlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from listlint.errors import InputError, ListlintError
-from listlint.reporters import emit, open_report, reporter_class, summarize
+from listlint.reporters import Summary, emit, fenced_in_log, open_report, reporter_class, summarize
 from listlint.rules.base import Rule
 
 __all__ = ["merge_reports", "read_report", "Report"]
@@ -52,16 +54,33 @@ def merge_reports(args: argparse.Namespace) -> int:
     names = [*paths, *([""] * (files - len(paths)))]
     summary = summarize(names, merged, fixed=sum(report.fixed for report in reports))
     format_name = args.output_format or "text"
-    with open_report(args.output_file) as stream:
-        reporter = reporter_class(format_name)(
-            stream=stream, rules=rules_of(reports, merged), root=Path.cwd()
+    with pipe_closed_quietly(), open_report(args.output_file) as stream:
+        # Shard reports are artifacts a fork's PR can shape: never raw into a workflow log.
+        guard: AbstractContextManager[None] = (
+            nullcontext() if args.output_file else fenced_in_log(stream, format_name)
         )
-        emit(reporter, merged, summary)
+        with guard:
+            emit_merged(stream, format_name, reports, merged, summary, args)
     if format_name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from listlint.ci.summary import write_job_summary
 
         write_job_summary(merged, files=files, title="listlint (merged reports)")
     return exit_code(merged, args)
+
+
+def emit_merged(
+    stream: TextIO,
+    format_name: str,
+    reports: list[Report],
+    merged: list[Diagnostic],
+    summary: Summary,
+    args: argparse.Namespace,
+) -> None:
+    cls = reporter_class(format_name)
+    reporter = cls(
+        stream=stream, rules=rules_of(reports, merged), root=Path.cwd(), **reporter_extras(args, cls)
+    )
+    emit(reporter, merged, summary)
 
 
 def dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -74,7 +93,14 @@ def dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def read_report(path: Path) -> Report:
-    """Parse a listlint JSON (version 1) or SARIF 2.1.0 file; ``InputError`` if malformed."""
+    """Parse a listlint JSON (version 1) or SARIF 2.1.0 file; ``InputError`` if malformed.
+
+    A shard report is an artifact that a fork's pull request can shape, so
+    every input must conform to the JSON schema listlint ships
+    (``data/report-v1.schema.json``): a JSON report as it is, a SARIF log as
+    the diagnostics read from it.  Codes, names and severities that the
+    schema refuses (``|``, HTML, anything but ``LL123``) never reach a report.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -83,16 +109,56 @@ def read_report(path: Path) -> Report:
         raise InputError(f"{path}: cannot read report ({exc})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a report (nested too deeply)") from None
     try:
         if isinstance(data, dict) and data.get("version") == 1 and "diagnostics" in data:
+            check_against_schema(path, data)
             return from_json(data)
         if isinstance(data, dict) and data.get("version") == "2.1.0" and "runs" in data:
-            return from_sarif(data)
+            report = from_sarif(data)
+            check_against_schema(path, as_json_report(report), what="its SARIF results do")
+            return report
     except ListlintError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-        raise InputError(f"{path}: malformed report ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path}: malformed report ({type(exc).__name__})") from None
     raise InputError(f"{path}: not a listlint JSON report (version 1) or a SARIF 2.1.0 log")
+
+
+def as_json_report(report: Report) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "summary": summarize([""] * report.files, report.diagnostics, fixed=report.fixed).to_dict(),
+        "diagnostics": [d.to_dict() for d in report.diagnostics],
+    }
+
+
+def check_against_schema(path: Path, data: object, *, what: str = "the report does") -> None:
+    """Refuse ``data`` unless it conforms to the shipped report schema.
+
+    The message names where and which constraint failed, never the offending
+    value (it may be built to inject into a log).
+    """
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    error = best_match(Draft202012Validator(report_schema()).iter_errors(data))
+    if error is None:
+        return
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
+    raise InputError(
+        f"{path}: {what} not conform to listlint's report schema "
+        f"(at ${where or ''}: fails '{error.validator}'); refusing to merge it"
+    )
+
+
+def report_schema() -> dict[str, Any]:
+    from importlib.resources import files
+
+    text = files("listlint").joinpath("data", "report-v1.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def from_json(data: dict[str, Any]) -> Report:
@@ -131,13 +197,14 @@ def sarif_diagnostic(result: dict[str, Any], rules: list[dict[str, Any]]) -> Dia
         else next((r for r in rules if r.get("id") == code), {})
     )
     code = code or rule["id"]
+    name = rule.get("name") or str(code).lower()
     location = result["locations"][0]["physicalLocation"]
     region = location["region"]
     line, column = int(region["startLine"]), int(region.get("startColumn", 1))
     end_line = int(region.get("endLine", line))
     return Diagnostic(
         code=code,
-        name=rule.get("name") or code,
+        name=name,
         severity=SARIF_LEVELS[result.get("level") or "warning"],
         message=result["message"]["text"],
         path=location["artifactLocation"]["uri"],

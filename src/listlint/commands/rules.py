@@ -14,6 +14,8 @@ from listlint.errors import UsageError
 from listlint.rules.base import Rule
 from listlint.rules.registry import find_plugins, load_rules
 
+FIX_WORDS = {"safe": "safe", "unsafe": "unsafe", "none": "no"}
+
 
 def all_rules(args: argparse.Namespace) -> list[Rule]:
     settings = load_settings(args.config)
@@ -29,6 +31,7 @@ def list_rules(args: argparse.Namespace) -> int:
                 "name": r.name,
                 "severity": r.severity.value,
                 "fixable": r.fixable,
+                "fix": r.fix_kind,
                 "needs_network": r.needs_network,
                 "summary": r.summary,
             }
@@ -36,13 +39,14 @@ def list_rules(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
-    header = ("code", "name", "severity", "fixable", "network", "summary")
+    # "safe": applied by --fix; "unsafe": only with --unsafe-fixes (ruff's words).
+    header = ("code", "name", "severity", "fix", "network", "summary")
     rows_text = [
         (
             r.code,
             r.name,
             r.severity.value,
-            "yes" if r.fixable else "no",
+            FIX_WORDS[r.fix_kind],
             "yes" if r.needs_network else "no",
             r.summary,
         )

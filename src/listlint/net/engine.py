@@ -75,7 +75,7 @@ class BadRedirect(Exception):
 
 class Progress(Protocol):
     def add(self, count: int) -> None: ...
-    def advance(self, host: str) -> None: ...
+    def advance(self, host: str, *, dead: bool = False) -> None: ...
     def close(self) -> None: ...
 
 
@@ -300,7 +300,7 @@ class LinkEngine:
             self._store(verdict)
         self.counts[str(verdict.kind)] += 1
         if self.progress is not None:
-            self.progress.advance(host_key(url))
+            self.progress.advance(host_key(url), dead=verdict.kind is Kind.DEAD)
         return verdict
 
     def _cached(self, url: str) -> Verdict | None:

@@ -13,7 +13,16 @@ from listlint.diagnostics import Diagnostic
 from listlint.errors import PluginError, UsageError
 from listlint.reporters.base import Reporter, Summary, summarize
 
-__all__ = ["Reporter", "Summary", "summarize", "reporter_class", "FORMATS", "open_report", "emit"]
+__all__ = [
+    "Reporter",
+    "Summary",
+    "summarize",
+    "reporter_class",
+    "FORMATS",
+    "open_report",
+    "emit",
+    "fenced_in_log",
+]
 
 # Imported only when chosen, so a run pays for one format.
 FORMATS: dict[str, str] = {
@@ -24,6 +33,8 @@ FORMATS: dict[str, str] = {
     "sarif": "listlint.reporters.sarif:SarifReporter",
     "junit": "listlint.reporters.junit:JunitReporter",
     "markdown": "listlint.reporters.markdown:MarkdownReporter",
+    "rdjson": "listlint.reporters.rdjson:RdjsonReporter",
+    "gitlab": "listlint.reporters.gitlab:GitlabReporter",
 }
 
 
@@ -55,6 +66,26 @@ def open_report(output_file: Path | None) -> Iterator[TextIO]:
         raise UsageError(f"{output_file}: cannot write report ({exc.strerror or exc})") from exc
     with stream:
         yield stream
+
+
+# Formats that print list text as it is: fenced in a workflow log.
+PLAIN_TEXT_FORMATS = frozenset({"text", "concise", "markdown"})
+
+
+@contextmanager
+def fenced_in_log(stream: TextIO, format_name: str) -> Iterator[None]:
+    """Fence a plain-text report written to a GitHub Actions log (``commands_stopped``).
+
+    The JSON and XML formats escape the command syntax themselves
+    (``reporters.logsafe``), since a fence would make them unparsable.
+    """
+    if format_name not in PLAIN_TEXT_FORMATS:
+        yield
+        return
+    from listlint.reporters.github import commands_stopped
+
+    with commands_stopped(stream):
+        yield
 
 
 def emit(reporter: Reporter, diagnostics: Iterable[Diagnostic], summary: Summary) -> None:

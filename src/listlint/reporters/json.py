@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import json
-
-from listlint.reporters.base import Reporter, Summary
+from listlint.reporters.base import Reporter, Summary, json_text
 
 JSON_VERSION = 1
 
@@ -16,4 +14,4 @@ class JsonReporter(Reporter):
             "summary": summary.to_dict(),
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
-        self.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        self.write(json_text(document))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from listlint import __version__
 from listlint.diagnostics import Diagnostic
-from listlint.reporters.base import Reporter, Summary
+from listlint.reporters.base import Reporter, Summary, json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -36,6 +35,7 @@ class SarifReporter(Reporter):
                                     "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
                                     "properties": {
                                         "fixable": rule.fixable,
+                                        "fix": rule.fix_kind,
                                         "needsNetwork": rule.needs_network,
                                     },
                                 }
@@ -49,7 +49,7 @@ class SarifReporter(Reporter):
                 }
             ],
         }
-        self.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+        self.write(json_text(log))
 
     def result(self, d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
         region = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from listlint.diagnostics import Diagnostic
-from listlint.reporters.base import CONTROL_PICTURES, Reporter, Summary
+from listlint.reporters.base import CONTROL_PICTURES, Reporter, Summary, found_line, rule_counts
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -63,12 +63,15 @@ class TextReporter(Reporter):
         return f"{gutter} | {line}\n{' ' * len(gutter)} | {caret}\n"
 
     def show_totals(self, console: Any, summary: Summary) -> None:
-        counts = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in summary.by_severity.items() if n)
-        files = len(summary.files)
-        line = f"Checked {files} file{'s' if files != 1 else ''}: " + (counts or "no problems found")
-        if summary.fixed:
-            line += f"; fixed {summary.fixed}"
-        lines = [line, *summary.notes]
+        # The per-rule counts come last, most severe first, so that dead links
+        # are not lost among a full audit's style notes.
+        lines = [
+            f"{count:6d}  {code:<7} {name} [{severity.value}]"
+            for code, name, severity, count in rule_counts(self.diagnostics)
+        ]
+        if lines:
+            lines.insert(0, "Findings by rule:")
+        lines += [found_line(summary), *summary.notes]
         if console is None:
             self.write("\n".join(lines) + "\n")
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from listlint.diagnostics import Diagnostic, Edit, Fix, Severity, help_url_for
 from listlint.document.model import Document, Span
@@ -34,6 +34,8 @@ class Rule:
     severity:      default severity (configurable per rule).
     check:         ``check(document, context) -> iterable`` (or awaitable).
     fixable:       whether diagnostics may carry a fix.
+    fix_applicability: ``"unsafe"`` when every fix the rule offers changes
+                   meaning (applied only with ``--unsafe-fixes``).
     needs_network: only runs with ``--online``.
     options:       option defaults; users set them under ``[rules.NAME]``.
                    A value's type is the type of its default.
@@ -45,8 +47,14 @@ class Rule:
     severity: Severity
     check: Callable[[Document, RuleContext], CheckResult]
     fixable: bool = False
+    fix_applicability: Literal["safe", "unsafe"] = "safe"
     needs_network: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def fix_kind(self) -> Literal["safe", "unsafe", "none"]:
+        """``safe``, ``unsafe`` (only with ``--unsafe-fixes``) or ``none``."""
+        return self.fix_applicability if self.fixable else "none"
 
     @property
     def help_url(self) -> str:

@@ -86,4 +86,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     check=check,
     fixable=True,
+    fix_applicability="unsafe",
 )

@@ -64,6 +64,9 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.venue_year_mismatch",
     "listlint.rules.arxiv_unchecked",
     "listlint.rules.arxiv_name_not_in_title",
+    "listlint.rules.unused_suppression",
+    "listlint.rules.unknown_rule_in_suppression",
+    "listlint.rules.unmatched_section_ignore",
 )
 
 
