@@ -251,3 +251,31 @@ def test_an_offline_report_has_no_notes_key(tmp_path: Path, capsys: pytest.Captu
     path.write_text(TEXT)
     assert main(["check", "--output-format", "json", str(path)]) == 0
     assert "notes" not in json.loads(capsys.readouterr().out)["summary"]
+
+
+def test_a_source_reaches_its_endpoint_through_the_runs_resolver() -> None:
+    """``Network(resolver=...)`` maps a source's API host too (as it does the crawl's hosts)."""
+    from listlint.gather.stage import Network
+    from listlint.net.addresses import static_resolver
+    from listlint.pipeline import RunOptions, lint_text
+
+    with FakeArxiv.of(FakeRecord("2201.12023", "Alpa: Automating Parallelism")) as api:
+        url = api.url.replace("127.0.0.1", "export.arxiv.test")
+        settings = Settings().with_values(arxiv_api_url=url, arxiv_delay=0.0, cache=False, select=["LL701"])
+        network = Network(resolver=static_resolver({"export.arxiv.test": "127.0.0.1"}))
+        text = "- [Alpa](https://arxiv.org/abs/2201.12023v9): Automating Parallelism\n"
+        found = lint_text(text, settings, options=RunOptions(online=True, network=network))
+    assert [d.message for d in found] == ["arXiv:2201.12023 has no version 9; the latest is v1"]
+    assert api.ids_asked == ["2201.12023"]
+
+
+def test_net_imports_nothing_of_rules() -> None:
+    import ast
+
+    net = Path(__file__).resolve().parent.parent / "src" / "listlint" / "net"
+    for path in net.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("listlint.rules"), (path.name, node.module)
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("listlint.rules") for a in node.names), path.name

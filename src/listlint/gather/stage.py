@@ -300,16 +300,28 @@ class Gathering:
             return
 
     def source_http(self) -> SourceHttp:
-        """The sources' HTTP stack (one per run, made on first use)."""
+        """The sources' HTTP stack (one per run, made on first use).
+
+        The run's transport when one is injected; otherwise the link engine's
+        kind of transport (HTTP/2, a pool per origin, the run's resolver).  A
+        source's endpoints come from the configuration, not from the list, so
+        they may be on a private network (a GitHub Enterprise server, a local
+        mirror): the private-address guard is the crawl's, not theirs.
+        """
         if self.http is None:
             import httpx
 
             from listlint.gather.plain_http import PlainHttp
+            from listlint.net.addresses import system_resolver
             from listlint.net.policy import EnginePolicy
+            from listlint.net.transport import build_transport
 
             policy = EnginePolicy.from_settings(self.settings)
+            transport = self.network.transport or build_transport(
+                self.network.resolver or system_resolver(), allow_private=True, max_connections=4
+            )
             client = httpx.AsyncClient(
-                transport=self.network.transport,
+                transport=transport,
                 timeout=httpx.Timeout(policy.timeout),
                 headers={"User-Agent": policy.user_agent},
                 follow_redirects=False,
