@@ -279,3 +279,12 @@ def test_net_imports_nothing_of_rules() -> None:
                 assert not node.module.startswith("listlint.rules"), (path.name, node.module)
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("listlint.rules") for a in node.names), path.name
+
+
+def test_a_source_whose_key_breaks_is_a_plugin_error() -> None:
+    class Broken(Recording):
+        def key(self, link: Link) -> str | None:
+            return 42  # type: ignore[return-value]
+
+    with pytest.raises(PluginError, match="key\\(\\) returned int"):
+        gather(documents(), Settings().with_values(cache=False), uses=[("recording",)], sources=[Broken()])

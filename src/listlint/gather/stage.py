@@ -239,7 +239,7 @@ class Gathering:
         keys: dict[str, None] = {}
         for scope in self.scopes:
             for link in scope.links:
-                key = source.key(link)
+                key = key_of(source, link)
                 if key is not None:
                     keys[key] = None
         run = SourceRun(source, list(keys))
@@ -355,10 +355,7 @@ class Gathering:
         import asyncio
 
         for run in runs:
-            try:
-                key = run.source.key(link)
-            except Exception:  # noqa: BLE001 - a broken source vouches for nothing
-                continue
+            key = key_of(run.source, link)
             if key is None:
                 continue
             if run.task is not None and key not in run.lookups:
@@ -417,6 +414,19 @@ class Gathering:
             await self.http.client.aclose()
         if self.cache is not None:
             self.cache.close()
+
+
+def key_of(source: MetadataSource, link: Link) -> str | None:
+    """``source.key(link)``; a source whose ``key`` breaks is a broken plugin (exit 2)."""
+    from listlint.errors import PluginError
+
+    try:
+        key = source.key(link)
+    except Exception as exc:
+        raise PluginError(f"source {source.name!r}: key() raised {type(exc).__name__}") from exc
+    if key is not None and not isinstance(key, str):
+        raise PluginError(f"source {source.name!r}: key() returned {type(key).__name__}, not a string")
+    return key
 
 
 def namespace(source: MetadataSource) -> str:
