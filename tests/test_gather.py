@@ -72,6 +72,8 @@ def test_every_asked_key_gets_a_lookup_and_a_missing_answer_is_unchecked() -> No
     assert facts.lookup("other", a) is None  # no such source
     assert facts.verdict(a) is None  # no rule used the crawl
     assert facts.unchecked("recording") == 1
+    with pytest.raises(TypeError):
+        facts.lookups["recording"]["https://example.org/a"] = Lookup("missing")  # type: ignore[index]
     assert [str(n) for n in facts.notes] == [
         "recording: 2 keys, 0 from the cache, 0 requests",
         "recording: 1 key not checked: the recording source gave no answer",
@@ -90,7 +92,7 @@ def test_a_source_that_raises_costs_its_keys_not_the_run() -> None:
 def test_a_source_no_rule_uses_is_not_asked_without_a_crawl() -> None:
     source = Recording()
     facts = gather(documents(), Settings().with_values(cache=False), uses=[("arxiv",)], sources=[source])
-    assert source.asked == [] and facts.lookups == {}
+    assert source.asked == [] and dict(facts.lookups) == {}
 
 
 def test_answers_are_cached_per_source(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from listlint.gather.facts import Facts, url_key
@@ -217,17 +218,18 @@ class Gathering:
             await self.engine.settle()
             network_down = self.engine.network_down
             not_checked = len(self.engine.not_checked()) if network_down else 0
+        frozen = MappingProxyType
         return Facts(
-            sources={run.source.name: run.source for run in runs},
-            lookups={run.source.name: dict(run.lookups) for run in runs},
-            verdicts=verdicts,
-            in_scope={scope.document.path: scope.links for scope in self.scopes},
-            crawled={scope.document.path: scope.web for scope in self.scopes} if self.crawl else {},
+            sources=frozen({run.source.name: run.source for run in runs}),
+            lookups=frozen({run.source.name: frozen(dict(run.lookups)) for run in runs}),
+            verdicts=frozen(verdicts),
+            in_scope=frozen({scope.document.path: scope.links for scope in self.scopes}),
+            crawled=frozen({scope.document.path: scope.web for scope in self.scopes} if self.crawl else {}),
             documents=tuple(scope.document for scope in self.scopes),
             changed_lines=self.changed_lines,
             network_down=network_down,
             not_checked=not_checked,
-            reasons={run.source.name: reason for run in runs if (reason := first_reason(run))},
+            reasons=frozen({run.source.name: reason for run in runs if (reason := first_reason(run))}),
             notes=tuple(self.run_notes(runs, network_down, not_checked)),
         )
 
