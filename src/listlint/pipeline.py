@@ -1,8 +1,10 @@
 """The pipeline, stage by stage:
 
-read -> parse -> check (offline rules, then network rules) -> decide
-(suppressions, per-section ignores, what a pull request introduces, network
-outages in a pull request) -> fix -> (report, exit code: in the CLI).
+read -> parse -> gather (online only: sources and the link crawl, into one
+``Facts``) -> check (every rule, a plain function of the document and its
+context) -> decide (suppressions, per-section ignores, what a pull request
+introduces, network outages in a pull request) -> fix -> (report, exit code:
+in the CLI).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from listlint.diagnostics import Diagnostic, Severity, help_url_for
 from listlint.document import Document, parse_document
 from listlint.errors import ListlintError, RuleCrashed
 from listlint.fixes import apply_fixes
+from listlint.gather.facts import Facts
+from listlint.gather.sources import SourceNote
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
@@ -29,6 +33,9 @@ from listlint.suppressions import RuleRef, drop_companions, read_suppressions, s
 
 if TYPE_CHECKING:
     from listlint.changes import FileChange
+
+if TYPE_CHECKING:
+    from listlint.gather.stage import Network
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
 
@@ -53,6 +60,9 @@ class RunOptions:
     pull_request: bool = False
     # The name reported for a list read from standard input (path "-").
     stdin_filename: str = STDIN
+    # How an online run reaches the network: an httpx transport for every
+    # request, a resolver, engine policy overrides (tests and embedders).
+    network: Network | None = None
 
 
 @dataclass(slots=True)
@@ -72,7 +82,9 @@ class FileResult:
 class RunResult:
     files: list[FileResult]
     rules: list[ActiveRule]
-    services: Services
+    # End-of-run notes (sources, the link engine, the cache), for every reporter.
+    notes: tuple[SourceNote, ...] = ()
+    facts: Facts | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -103,7 +115,8 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
         for path in paths
     ]
     documents = [parse(source) for source in sources]
-    found = check_documents(documents, active, settings, services, options)
+    facts = gather_facts(documents, active, settings, options)
+    found = check_documents(documents, active, settings, services, options, facts)
     baselines = lint_bases(documents, active, settings, options)
     refs = rule_refs(settings, active)
     # A per-section-ignores heading may be meant for any of the files: it is
@@ -127,7 +140,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
         if options.fix:
             fix_file(result, active, settings, services, options, baseline=baseline, section_paths=sections)
         files.append(result)
-    return RunResult(files, active, services)
+    return RunResult(files, active, facts.notes if facts is not None else (), facts)
 
 
 def lint_text(
@@ -139,7 +152,8 @@ def lint_text(
     active = load_active_rules(settings, online=options.online)
     document = parse(Source(path=path, text=text))
     services = Services(settings, frozenset(entry.rule.name for entry in active))
-    found = check_documents([document], active, settings, services, options)[0]
+    facts = gather_facts([document], active, settings, options)
+    found = check_documents([document], active, settings, services, options, facts)[0]
     return decide(
         document,
         found,
@@ -184,6 +198,27 @@ def parse(source: Source) -> Document:
         return parse_document(source)
 
 
+# -- gather -------------------------------------------------------------------
+
+
+def gather_facts(
+    documents: Sequence[Document], active: Sequence[ActiveRule], settings: Settings, options: RunOptions
+) -> Facts | None:
+    """The gather stage (only for an online run with network rules; nothing loads otherwise)."""
+    network_rules = [entry.rule for entry in active if entry.rule.needs_network]
+    if not options.online or not network_rules:
+        return None
+    from listlint.gather.stage import gather
+
+    return gather(
+        documents,
+        settings,
+        uses=[rule.uses for rule in network_rules],
+        changed_lines=options.changed_lines,
+        network=options.network,
+    )
+
+
 # -- check --------------------------------------------------------------------
 
 
@@ -193,14 +228,15 @@ def check_documents(
     settings: Settings,
     services: Services,
     options: RunOptions,
+    facts: Facts | None = None,
 ) -> list[list[Diagnostic]]:
-    """Offline rules synchronously, then every network rule in one event loop."""
+    """Every rule on every document; a plugin's awaitable check is awaited at the end."""
     results: list[list[Diagnostic]] = [[] for _ in documents]
     pending: list[tuple[int, ActiveRule, Any]] = []
     with collector_paused():
         for index, document in enumerate(documents):
             for entry in active:
-                context = make_context(entry, document, settings, services, options)
+                context = make_context(entry, document, settings, services, options, facts)
                 outcome = run_rule(entry, document, context)
                 if inspect.isawaitable(outcome):
                     pending.append((index, entry, outcome))  # started below, collector on
@@ -230,7 +266,12 @@ def collector_paused() -> Iterator[None]:
 
 
 def make_context(
-    entry: ActiveRule, document: Document, settings: Settings, services: Services, options: RunOptions
+    entry: ActiveRule,
+    document: Document,
+    settings: Settings,
+    services: Services,
+    options: RunOptions,
+    facts: Facts | None = None,
 ) -> RuleContext:
     changed = None
     if options.changed_lines is not None:
@@ -243,6 +284,7 @@ def make_context(
         options=entry.options,
         severity=entry.severity,
         changed_lines=changed,
+        facts=facts,
     )
 
 

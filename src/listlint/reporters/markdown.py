@@ -243,6 +243,6 @@ class MarkdownReporter(Reporter):
                 self.diagnostics,
                 files=len(summary.files),
                 fixed=summary.fixed,
-                notes=summary.notes,
+                notes=summary.note_lines,
             )
         )

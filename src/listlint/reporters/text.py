@@ -71,7 +71,7 @@ class TextReporter(Reporter):
         ]
         if lines:
             lines.insert(0, "Findings by rule:")
-        lines += [found_line(summary), *summary.notes]
+        lines += [found_line(summary), *summary.note_lines]
         if console is None:
             self.write("\n".join(lines) + "\n")
         else:
