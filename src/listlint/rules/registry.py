@@ -45,6 +45,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.arxiv_pdf_link",
     "listlint.rules.arxiv_url_version",
     "listlint.rules.arxiv_mirror_host",
+    "listlint.rules.paperswithcode_link",
     "listlint.rules.insecure_link",
     "listlint.rules.broken_anchor",
     "listlint.rules.toc_missing_heading",
