@@ -14,6 +14,7 @@ from typing import Any
 
 from listlint.errors import ConfigError
 from listlint.net.options import NETWORK_OPTIONS
+from listlint.net.sources.scholarly_options import SCHOLARLY_OPTIONS
 from listlint.options import Option
 from listlint.sharding import parse_shard
 
@@ -43,7 +44,9 @@ CORE_OPTIONS: tuple[Option, ...] = (
     ),
 )
 
-OPTIONS: dict[str, Option] = {option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS}
+OPTIONS: dict[str, Option] = {
+    option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS + SCHOLARLY_OPTIONS
+}
 
 
 @dataclass(frozen=True, slots=True)

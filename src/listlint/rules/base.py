@@ -36,6 +36,8 @@ class Rule:
     check:         ``check(document, context) -> iterable`` (or awaitable).
     fixable:       whether diagnostics may carry a fix.
     needs_network: only runs with ``--online``.
+    default_enabled: False for a rule that runs only when selected by its
+                   exact code or name (see ``listlint.selection``).
     uses:          for a network rule, the facts it reads: ``"links"`` (the
                    link engine's crawl) and/or metadata source names
                    (``"arxiv"``).  The gather stage asks only for what some
@@ -51,6 +53,7 @@ class Rule:
     check: Callable[[Document, RuleContext], CheckResult]
     fixable: bool = False
     needs_network: bool = False
+    default_enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)
     uses: tuple[str, ...] = ()
 

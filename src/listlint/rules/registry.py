@@ -63,6 +63,13 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.venue_year_mismatch",
     "listlint.rules.arxiv_unchecked",
     "listlint.rules.arxiv_name_not_in_title",
+    "listlint.rules.doi_not_registered",
+    "listlint.rules.doi_title_mismatch",
+    "listlint.rules.doi_title_typo",
+    "listlint.rules.published_venue_mismatch",
+    "listlint.rules.published_preprint",
+    "listlint.rules.published_year_mismatch",
+    "listlint.rules.scholarly_unchecked",
 )
 
 

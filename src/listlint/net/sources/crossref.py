@@ -148,3 +148,11 @@ def year_of(value: Any) -> int | None:
     except (KeyError, IndexError, TypeError):
         return None
     return year if isinstance(year, int) and 1900 <= year <= 2200 else None
+
+
+def make_source(settings: Any) -> CrossrefSource:
+    return CrossrefSource(
+        api=settings.get("crossref-api-url"),
+        mailto=settings.get("crossref-mailto"),
+        user_agent=settings.get("user-agent"),
+    )

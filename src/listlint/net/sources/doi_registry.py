@@ -99,3 +99,7 @@ def parse_json(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         return None
+
+
+def make_source(settings: Any) -> DoiRegistrySource:
+    return DoiRegistrySource(resolver=settings.get("doi-resolver-url"))

@@ -154,3 +154,22 @@ def small_record(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def text(value: Any) -> str:
     return value[:2000] if isinstance(value, str) else ""
+
+
+def make_source(settings: Any) -> SemanticScholarSource:
+    import os
+
+    variable = settings.get("semantic-scholar-key-env")
+    key = os.environ.get(variable, "").strip()
+    if key and not (key.isascii() and key.isprintable()):
+        from listlint.errors import ConfigError
+
+        # Never the value: it is a secret.
+        raise ConfigError(
+            f"environment variable {variable}: the Semantic Scholar API key holds control characters"
+        )
+    return SemanticScholarSource(
+        api=settings.get("semantic-scholar-api-url"),
+        api_key=key,
+        retries=settings.get("semantic-scholar-retries"),
+    )
