@@ -50,9 +50,13 @@ def list_style(document: Document, context: RuleContext) -> tuple[str, str] | No
     prefixes: Counter[str] = Counter()
     forms: Counter[str] = Counter()
     for entry in document.entries:
-        if entry.tags_span is None or entry.separator_span is None:
+        if entry.tags_span is None:
             continue
-        start = entry.separator_span.start
+        head = text[entry.span.start : entry.tags_span.start]
+        bar = max(head.rfind("|"), head.rfind("\uff5c"))
+        if bar < 0:
+            continue  # tags that follow no bar: no separator to copy
+        start = entry.span.start + bar
         if start > 0 and text[start - 1] in " \t":
             start -= 1
         prefixes[text[start : entry.tags_span.start]] += 1
