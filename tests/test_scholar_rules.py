@@ -225,3 +225,67 @@ def test_unchecked_is_one_warning_per_source_and_run() -> None:
     found = run("LL718", text, lookups)
     assert len(found) == 1 and found[0].line == 1
     assert "Semantic Scholar did not answer: 2 papers not checked" in found[0].message
+
+
+# -- end to end: the pipeline, the gather stage, fake APIs on 127.0.0.1 ---------
+
+PLANTED = """\
+# Systems
+- [Fairness in Serving Large Language Models](https://arxiv.org/abs/2401.00588) | NSDI' 24
+- [DistServe](https://arxiv.org/abs/2401.09670): Disaggregating Prefill and Decoding | OSDI' 23
+- [Oobleck](https://arxiv.org/abs/2309.08125): Resilient Distributed Training of Large Models
+- [Alpa](https://arxiv.org/abs/2201.12023): Automating Inter- and Intra-Operator Parallelism | OSDI' 22
+- [PagedAttention](https://dl.acm.org/doi/abs/10.1145/3600006.9999999): Efficient Memory Management | SOSP' 23
+- [PagedAttention](https://doi.org/10.1145/3341301.3359630): Memory Management for LLM Serving | SOSP' 23
+- [ReAct](https://paperswithcode.com/paper/react) [[arXiv](https://arxiv.org/abs/2210.03629)]
+- [FlexGen](https://arxiv.org/abs/2303.06865): High-throughput Generative Inference | ICML' 23
+"""
+
+
+def test_planted_defects_end_to_end_with_request_counts(tmp_path: Any) -> None:
+    from fake_scholar import FakeScholar, ScholarData, crossref_item
+
+    from listlint.pipeline import RunOptions, lint_paths
+
+    data = ScholarData(
+        registered={"10.1145/3341301.3359630"},
+        crossref={
+            "10.1145/3341301.3359630": crossref_item(
+                "10.1145/3341301.3359630",
+                "Orca: A Distributed Serving System for Transformer-Based Generative Models",
+                "Proceedings of the 16th USENIX Symposium on Operating Systems Design and Implementation",
+                2022,
+            )
+        },
+        papers=PAPERS,
+    )
+    path = tmp_path / "README.md"
+    path.write_text(PLANTED, encoding="utf-8")
+    with FakeScholar(data) as url:
+        settings = Settings().with_values(
+            select=["LL7", "LL715"],
+            ignore=["LL701", "LL702", "LL703", "LL704", "LL705", "LL706", "LL707", "LL708"],
+            **{
+                "doi-resolver-url": url,
+                "crossref-api-url": url,
+                "semantic-scholar-api-url": f"{url}/graph/v1",
+                "allow-private-hosts": True,
+                "cache": False,
+            },
+        )
+        result = lint_paths([str(path)], settings, RunOptions(online=True))
+    found = sorted((d.line, d.code) for d in result.diagnostics)
+    assert found == [
+        (2, "LL714"),  # wrong venue
+        (3, "LL716"),  # wrong year
+        (4, "LL715"),  # published preprint without a tag
+        (6, "LL711"),  # unregistered DOI
+        (7, "LL712"),  # a DOI whose title is another paper's
+        (8, "LL717"),  # Papers with Code
+    ]
+    # One Semantic Scholar batch for all papers; one handle request per DOI; one Crossref batch.
+    assert data.requests["batch"] == 1
+    assert data.requests["handles"] == 2
+    assert data.requests["works"] == 1
+    notes = " ".join(str(note) for note in result.notes)
+    assert "semantic-scholar" in notes and "doi" in notes
