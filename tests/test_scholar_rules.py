@@ -289,3 +289,57 @@ def test_planted_defects_end_to_end_with_request_counts(tmp_path: Any) -> None:
     assert data.requests["works"] == 1
     notes = " ".join(str(note) for note in result.notes)
     assert "semantic-scholar" in notes and "doi" in notes
+
+
+def long_names() -> dict[str, str]:
+    """Per venue key, the longest scholarly name that maps to it (as Semantic Scholar writes them)."""
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(
+        resources.files("listlint").joinpath("data/scholarly_venues.toml").read_text("utf-8")
+    )
+    names: dict[str, str] = {}
+    for name, key in data["names"].items():
+        if len(name) > len(names.get(key, "")):
+            names[key] = name
+    return names
+
+
+@pytest.mark.realworld
+def test_records_that_agree_with_the_seed_tags_give_no_venue_finding(tmp_path: Any) -> None:
+    """Semantic Scholar answers written from seed.md's own tags, in the long forms the
+    API uses: the venue rules must find nothing (tag parsing and name mapping agree)."""
+    from pathlib import Path
+
+    from fake_scholar import FakeScholar, ScholarData
+
+    from listlint.net.sources.scholarly_ids import paper_id
+    from listlint.pipeline import RunOptions, lint_paths
+    from listlint.venues import load_vocabulary, read_tags
+
+    seed = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "seed.md"
+    if not seed.exists():
+        pytest.skip("corpora absent")
+    document = parse(Source(path=str(seed), text=seed.read_text(encoding="utf-8")))
+    vocabulary, names = load_vocabulary(), long_names()
+    data = ScholarData()
+    for entry in document.entries:
+        key = next((paper_id(link.url) for link in entry.links if paper_id(link.url)), None)
+        if key is None or entry.tags_span is None:
+            continue
+        mentions = [t.venue for t in read_tags(document, entry, vocabulary, 2026) if t.venue and t.venue.year]
+        if len(mentions) != 1:
+            continue
+        venue = mentions[0]
+        written = names.get(venue.venue.name, venue.venue.name)
+        data.papers[key] = s2_record(entry.name, written, venue.year, arxiv=key.removeprefix("ARXIV:"))
+    assert len(data.papers) >= 12
+    with FakeScholar(data) as url:
+        settings = Settings().with_values(
+            select=["LL714", "LL716"],
+            **{"semantic-scholar-api-url": f"{url}/graph/v1", "allow-private-hosts": True, "cache": False},
+        )
+        result = lint_paths([str(seed)], settings, RunOptions(online=True))
+    assert [f"{d.line}: {d.message}" for d in result.diagnostics] == []
+    assert data.requests["batch"] == 1
