@@ -343,3 +343,54 @@ def test_records_that_agree_with_the_seed_tags_give_no_venue_finding(tmp_path: A
         result = lint_paths([str(seed)], settings, RunOptions(online=True))
     assert [f"{d.line}: {d.message}" for d in result.diagnostics] == []
     assert data.requests["batch"] == 1
+
+
+def test_a_registered_doi_settles_a_publisher_link_behind_a_bot_wall(tmp_path: Any) -> None:
+    """dl.acm.org answers tools with a challenge page (403): with the DOI registered,
+    the link is not crawled and gets no blocked-link finding; the unregistered one is
+    an error and is not crawled either; a link without a DOI is crawled as usual."""
+    import httpx
+    from fake_scholar import FakeScholar, ScholarData
+
+    from listlint.gather.stage import Network
+    from listlint.pipeline import RunOptions, lint_paths
+
+    crawled: list[str] = []
+
+    def publisher(request: httpx.Request) -> httpx.Response:
+        crawled.append(str(request.url))
+        return httpx.Response(403, headers={"cf-mitigated": "challenge"}, text="Just a moment...")
+
+    data = ScholarData(registered={"10.1145/3600006.3613165"})
+    with FakeScholar(data) as url:
+        port = int(url.rsplit(":", 1)[1])
+
+        class Routing(httpx.AsyncBaseTransport):
+            def __init__(self) -> None:
+                self.real = httpx.AsyncHTTPTransport()
+                self.mock = httpx.MockTransport(publisher)
+
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                if request.url.host == "127.0.0.1" and request.url.port == port:
+                    return await self.real.handle_async_request(request)
+                return await self.mock.handle_async_request(request)
+
+            async def aclose(self) -> None:
+                await self.real.aclose()
+
+        path = tmp_path / "README.md"
+        path.write_text(
+            "- [PagedAttention](https://dl.acm.org/doi/abs/10.1145/3600006.3613165) | SOSP' 23\n"
+            "- [Ghost](https://dl.acm.org/doi/10.1145/3600006.0000000) | SOSP' 23\n"
+            "- [Xplore](https://ieeexplore.ieee.org/document/9355301) | HPCA' 21\n",
+            encoding="utf-8",
+        )
+        settings = Settings().with_values(
+            select=["LL6", "LL711"],
+            **{"doi-resolver-url": url, "allow-private-hosts": True, "cache": False},
+        )
+        result = lint_paths(
+            [str(path)], settings, RunOptions(online=True, network=Network(transport=Routing()))
+        )
+    assert [(d.line, d.code) for d in result.diagnostics] == [(2, "LL711"), (3, "LL603")]
+    assert [u.split("/")[2] for u in crawled] == ["ieeexplore.ieee.org"] * len(crawled) and crawled

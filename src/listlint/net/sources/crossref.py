@@ -40,6 +40,7 @@ class CrossrefSource:
     mailto: str = ""
     user_agent: str = "listlint/0.1 (+https://github.com/listlint/listlint)"
     name: str = "crossref"
+    can_vouch: bool = False
     batch_size: int = 50
     requests: int = 0
     asked: int = 0

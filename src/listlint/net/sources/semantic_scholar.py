@@ -44,6 +44,7 @@ class SemanticScholarSource:
     backoff: float = 2.0  # seconds before the first retry; doubles each time
     max_wait: float = 60.0  # longest Retry-After honoured
     name: str = "semantic-scholar"
+    can_vouch: bool = False
     batch_size: int = 500
     requests: int = 0
     asked: int = 0
