@@ -15,6 +15,7 @@ from typing import Any
 from listlint.discovery import DISCOVERY_OPTIONS
 from listlint.errors import ConfigError
 from listlint.net.options import NETWORK_OPTIONS
+from listlint.net.sources.scholarly_options import SCHOLARLY_OPTIONS
 from listlint.options import Option
 from listlint.sharding import parse_shard
 
@@ -45,7 +46,7 @@ CORE_OPTIONS: tuple[Option, ...] = (
 )
 
 OPTIONS: dict[str, Option] = {
-    option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS + DISCOVERY_OPTIONS
+    option.key: option for option in CORE_OPTIONS + NETWORK_OPTIONS + DISCOVERY_OPTIONS + SCHOLARLY_OPTIONS
 }
 
 

@@ -3,6 +3,11 @@
 A selector is ``ALL``, a rule name (``duplicate-link``), a full code
 (``LL201``) or a code prefix (``LL2``).  When selectors disagree about a rule,
 the more specific one wins; at equal specificity ``ignore`` wins.
+
+A rule that is off by default (``Rule.default_enabled = False``: a rule
+that cannot be precise on most lists, or a nudge not every list wants) runs
+only when ``select`` or ``extend-select`` names it exactly, by code or name;
+``ALL`` and prefixes leave it off.
 """
 
 from __future__ import annotations
@@ -27,12 +32,15 @@ class ActiveRule:
     options: Mapping[str, Any]
 
 
+EXACT = 100
+
+
 def specificity(selector: str, rule: Rule) -> int:
     """How specifically ``selector`` names ``rule`` (0: not at all)."""
     if selector == "ALL":
         return 1
     if selector == rule.name or selector == rule.code:
-        return 100
+        return EXACT
     if rule.code.startswith(selector):
         return 1 + len(selector)
     return 0
@@ -70,6 +78,8 @@ def select_rules(
     active = []
     for rule in rules:
         chosen = max((specificity(s, rule) for s in [*select, *extend]), default=0)
+        if not rule.default_enabled and chosen < EXACT:
+            continue
         dropped = max((specificity(s, rule) for s in ignore), default=0)
         if not chosen or dropped >= chosen:
             continue

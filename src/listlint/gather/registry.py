@@ -44,7 +44,12 @@ ENTRY_POINT_GROUP = "listlint.sources"
 SourceFactory = Callable[["Settings"], "MetadataSource | None"]
 
 # Built-in sources, in the order they are asked (and their notes are shown).
-BUILTIN_SOURCES: tuple[str, ...] = ("listlint.net.sources.arxiv:make_source",)
+BUILTIN_SOURCES: tuple[str, ...] = (
+    "listlint.net.sources.arxiv:make_source",
+    "listlint.net.sources.doi_registry:make_source",
+    "listlint.net.sources.crossref:make_source",
+    "listlint.net.sources.semantic_scholar:make_source",
+)
 
 
 @dataclass(frozen=True, slots=True)

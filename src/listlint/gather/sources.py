@@ -23,8 +23,10 @@ Writing a source (built-in ones live in ``listlint.net.sources``)::
         def vouches_for(self, link: Link, lookup: Lookup) -> bool:
             ...  # True: this answer settles the link, the crawler skips it
 
-Optional members: ``notes() -> list[SourceNote]`` (extra run notes) and
-``key_noun`` (how run notes call the keys, plural: ``"IDs"``; default ``"keys"``).
+Optional members: ``notes() -> list[SourceNote]`` (extra run notes),
+``key_noun`` (how run notes call the keys, plural: ``"IDs"``; default
+``"keys"``), and ``can_vouch = False`` for a source whose ``vouches_for`` is
+always False, so that it is asked only when an active rule uses it.
 
 A third-party package adds a source through the ``listlint.sources``
 entry-point group: a factory ``make_source(settings) -> source | None``

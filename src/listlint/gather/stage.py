@@ -140,8 +140,12 @@ def gather(
 
         sources = active_sources(settings)
     crawl = wanted is None or LINKS in wanted
-    # With a crawl, every source is asked: what one vouches for is not crawled.
-    chosen = [s for s in sources if crawl or wanted is None or s.name in wanted]
+    # With a crawl, every source that may vouch for links is asked too: what one
+    # vouches for is not crawled.  A source that never vouches (``can_vouch =
+    # False``, an optional member) is asked only when a rule uses it.
+    chosen = [
+        s for s in sources if wanted is None or s.name in wanted or (crawl and getattr(s, "can_vouch", True))
+    ]
     scopes = []
     for document in documents:
         changed = None if changed_lines is None else changed_lines.get(document.path, frozenset())

@@ -38,6 +38,8 @@ class Rule:
     fix_applicability: ``"unsafe"`` when every fix the rule offers changes
                    meaning (applied only with ``--unsafe-fixes``).
     needs_network: only runs with ``--online``.
+    default_enabled: False for a rule that runs only when selected by its
+                   exact code or name (see ``listlint.selection``).
     uses:          for a network rule, the facts it reads: ``"links"`` (the
                    link engine's crawl) and/or metadata source names
                    (``"arxiv"``).  The gather stage asks only for what some
@@ -54,6 +56,7 @@ class Rule:
     fixable: bool = False
     fix_applicability: Literal["safe", "unsafe"] = "safe"
     needs_network: bool = False
+    default_enabled: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)
     uses: tuple[str, ...] = ()
 

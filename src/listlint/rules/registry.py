@@ -45,6 +45,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.arxiv_pdf_link",
     "listlint.rules.arxiv_url_version",
     "listlint.rules.arxiv_mirror_host",
+    "listlint.rules.paperswithcode_link",
     "listlint.rules.insecure_link",
     "listlint.rules.broken_anchor",
     "listlint.rules.toc_missing_heading",
@@ -67,6 +68,13 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.unused_suppression",
     "listlint.rules.unknown_rule_in_suppression",
     "listlint.rules.unmatched_section_ignore",
+    "listlint.rules.doi_not_registered",
+    "listlint.rules.doi_title_mismatch",
+    "listlint.rules.doi_title_typo",
+    "listlint.rules.published_venue_mismatch",
+    "listlint.rules.published_preprint",
+    "listlint.rules.published_year_mismatch",
+    "listlint.rules.scholarly_unchecked",
 )
 
 
