@@ -88,7 +88,7 @@ def api() -> Iterator[FakeArxiv]:
 
 def settings_for(api: FakeArxiv | str, **values: Any) -> Settings:
     url = api if isinstance(api, str) else api.url
-    values = {"arxiv_api_url": url, "arxiv_delay": 0.0, "cache": False, "select": ["LL7"], **values}
+    values = {"arxiv_api_url": url, "arxiv_delay": 0.0, "cache": False, "select": ["LL70"], **values}
     return Settings().with_values(**values)
 
 
@@ -504,9 +504,9 @@ def crawled_with_link_rules(
             await self.real.aclose()
 
     options = RunOptions(online=True, network=Network(transport=Routing()))
-    result = lint_text(text, settings_for(api_url, select=["LL6", "LL7"], **values), options=options)
+    result = lint_text(text, settings_for(api_url, select=["LL6", "LL70"], **values), options=options)
     # The link rules' own findings are their tests' business; here: what was crawled.
-    return fetched, [d for d in result if d.code.startswith("LL7")]
+    return fetched, [d for d in result if d.code.startswith("LL70")]
 
 
 def test_links_the_api_confirmed_are_not_crawled(api: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -167,7 +167,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("offline")
-@pytest.mark.parametrize("select", ["LL6,LL7", "LL7"])
+@pytest.mark.parametrize("select", ["LL6,LL70", "LL70"])
 def test_offline_runner_in_a_pull_request(
     select: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -189,7 +189,7 @@ def test_the_registry_loads_factories_and_ready_sources(
     assert load_sources([SourceRef("test", "regsource:inactive")], settings) == []
     (ready,) = load_sources([SourceRef("test", "regsource:READY")], settings)
     assert ready.name == "example"
-    assert [s.name for s in active_sources(settings)] == ["arxiv"]
+    assert [s.name for s in active_sources(settings)] == ["arxiv", "doi", "crossref", "semantic-scholar"]
 
 
 @pytest.mark.parametrize(
@@ -232,7 +232,7 @@ def test_notes_are_in_the_json_summary_and_follow_the_schema(
     (tmp_path / ".listlint.toml").write_text("arxiv-delay = 0.0\ncache = false\n")
     with FakeArxiv.of(FakeRecord("2201.12023", "Alpa")) as api:
         monkeypatch.setenv("LISTLINT_ARXIV_API_URL", api.url)
-        code = main(["check", "--online", "--select", "LL7", "--output-format", "json"])
+        code = main(["check", "--online", "--select", "LL70", "--output-format", "json"])
         report = json.loads(capsys.readouterr().out)
         report_validator().validate(report)
         assert code == 1
@@ -243,7 +243,7 @@ def test_notes_are_in_the_json_summary_and_follow_the_schema(
                 "counts": {"keys": 1, "cached": 0, "requests": 2, "unchecked": 0},
             }
         ]
-        assert main(["check", "--online", "--select", "LL7"]) == 1
+        assert main(["check", "--online", "--select", "LL70"]) == 1
         text = capsys.readouterr().out
     assert text.rstrip().endswith("arxiv: 1 ID, 0 from the cache, 2 requests")
 

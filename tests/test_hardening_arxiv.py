@@ -99,7 +99,7 @@ class FeedServer:
 
 
 def settings_for(url: str, **values: Any) -> Settings:
-    base = {"arxiv_api_url": url, "arxiv_delay": 0.0, "arxiv_retries": 0, "cache": False, "select": ["LL7"]}
+    base = {"arxiv_api_url": url, "arxiv_delay": 0.0, "arxiv_retries": 0, "cache": False, "select": ["LL70"]}
     return Settings().with_values(**{**base, **values})
 
 
@@ -252,7 +252,7 @@ def run_cli(tmp_path: Path, text: str, body: bytes, output_format: str) -> subpr
     with FeedServer(always(200, body)) as server:
         env = {**os.environ, "LISTLINT_ARXIV_API_URL": server.url, "PYTHONWARNINGS": "default"}
         env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent / "src")
-        command = ["check", "--online", "--select", "LL7", "--output-format", output_format]
+        command = ["check", "--online", "--select", "LL70", "--output-format", output_format]
         return subprocess.run(
             [sys.executable, "-m", "listlint", *command],
             cwd=tmp_path,

@@ -63,7 +63,7 @@ def test_without_the_link_rules_arxiv_says_it_was_not_checked(
     (tmp_path / ".git").mkdir()
     (tmp_path / "README.md").write_text("# L\n\n- [A](https://arxiv.org/abs/2408.12757): T\n")
     (tmp_path / ".listlint.toml").write_text(f'cache-dir = "{tmp_path / "cache"}"\n')
-    assert main(["check", "--online", "--select", "LL7", "--output-format", "json"]) == 0
+    assert main(["check", "--online", "--select", "LL70", "--output-format", "json"]) == 0
     (finding,) = json.loads(capsys.readouterr().out)["diagnostics"]
     assert finding["code"] == "LL707"
     assert finding["message"] == (
