@@ -111,6 +111,12 @@ def build_parser() -> ArgumentParser:
         help="also check links to loopback, private and metadata addresses",
     )
     check.add_argument("--user-agent", metavar="TEXT", help="User-Agent header of requests")
+    check.add_argument(
+        "--suggest",
+        action="store_true",
+        default=None,
+        help="ask the Wayback Machine for a snapshot of each dead link (an unsafe fix)",
+    )
 
     merge = commands.add_parser("merge-reports", help="combine JSON or SARIF reports into one")
     merge.add_argument("reports", nargs="+", metavar="REPORT", help="listlint JSON or SARIF files")

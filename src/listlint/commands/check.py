@@ -132,7 +132,10 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
             parse_shard(args.shard)
         except ValueError as exc:
             raise UsageError(f"--shard: {exc}") from None
-    return settings.with_flags(**overrides)
+    settings = settings.with_flags(**overrides)
+    if args.suggest and not settings.get("online"):
+        raise UsageError("--suggest needs --online (it asks about the links the crawl found dead)")
+    return settings
 
 
 def network_overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -146,6 +149,7 @@ def network_overrides(args: argparse.Namespace) -> dict[str, object]:
         "max_concurrency": getattr(args, "max_concurrency", None),
         "allow_private_hosts": getattr(args, "allow_private_hosts", None),
         "user_agent": getattr(args, "user_agent", None),
+        "suggest": getattr(args, "suggest", None),
         "cache": False if getattr(args, "no_cache", False) else None,
         "cache_dir": str(Path(args.cache_dir).resolve()) if getattr(args, "cache_dir", None) else None,
     }

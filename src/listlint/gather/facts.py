@@ -5,6 +5,7 @@ Network rules are plain ``check(document, context)`` functions that read
 
     facts = context.facts
     lookup = facts.lookup("arxiv", link)     # a Lookup, or None: no key / source not asked
+    facts.lookup("wayback", link)            # with ``suggest``: a dead link's snapshot (phase 2)
     verdict = facts.verdict(link)            # the link engine's Verdict, or None: not crawled
     facts.network_down                       # no server at all answered this run
     facts.unchecked("arxiv")                 # keys that source could not check

@@ -12,7 +12,13 @@
 3. Every web link that no source vouched for is crawled by the link engine
    (when some active rule uses ``links``).  A link keyed by a source waits
    for that source's answer; every other link is crawled meanwhile.
-4. Notes (source counts, the engine's summary, cache warnings, an outage)
+4. With ``suggest`` (and a rule that uses ``wayback``), a second phase asks
+   the Wayback source (``listlint.net.sources.wayback``) about the URLs the
+   crawl found dead, and nothing else; its answers are ``facts.lookup("wayback", link)``.
+   Like every source's endpoint, the archive's (``wayback-api-url``) is
+   configuration, not list content: the private-address guard, which keeps
+   the *links of a list* from probing the runner's network, does not apply.
+5. Notes (source counts, the engine's summary, cache warnings, an outage)
    go into :attr:`Facts.notes`.
 
 This module imports httpx (through the engine) only inside :func:`gather`.
@@ -42,10 +48,12 @@ if TYPE_CHECKING:
     from listlint.net.engine import LinkEngine
     from listlint.net.verdicts import Verdict
 
-__all__ = ["Scope", "Network", "gather", "wanted_facts", "LINKS", "CRAWLED_KINDS"]
+__all__ = ["Scope", "Network", "gather", "wanted_facts", "LINKS", "WAYBACK", "CRAWLED_KINDS"]
 
 # What a rule's ``uses`` names for the link engine's crawl.
 LINKS = "links"
+# ... and for the Wayback snapshots of dead links (asked only with ``suggest``).
+WAYBACK = "wayback"
 # Link kinds handed to sources and to the crawl (a reference *use* is not a link of its own).
 CRAWLED_KINDS = ("inline", "reference", "autolink", "html", "image")
 
@@ -151,7 +159,8 @@ def gather(
         changed = None if changed_lines is None else changed_lines.get(document.path, frozenset())
         entries = entry_lines_of(document) if changed is not None else {}
         scopes.append(scope_of(document, settings, changed, entries))
-    run = Gathering(settings, network or Network(), chosen, crawl, scopes, changed_lines)
+    suggest = crawl and bool(settings.get("suggest")) and (wanted is None or WAYBACK in wanted)
+    run = Gathering(settings, network or Network(), chosen, crawl, scopes, changed_lines, suggest=suggest)
     return asyncio.run(run.gather())
 
 
@@ -188,11 +197,14 @@ class Gathering:
         crawl: bool,
         scopes: Sequence[Scope],
         changed_lines: Mapping[str, frozenset[int]] | None,
+        *,
+        suggest: bool = False,
     ) -> None:
         self.settings = settings
         self.network = network
         self.sources = sources
         self.crawl = crawl
+        self.suggest = suggest
         self.scopes = scopes
         self.changed_lines = changed_lines
         self.notes: list[str] = []  # the cache's warnings
@@ -222,6 +234,8 @@ class Gathering:
             await self.engine.settle()
             network_down = self.engine.network_down
             not_checked = len(self.engine.not_checked()) if network_down else 0
+        if self.suggest and not network_down:
+            runs.append(await self.ask_archive(verdicts))
         frozen = MappingProxyType
         return Facts(
             sources=frozen({run.source.name: run.source for run in runs}),
@@ -240,15 +254,19 @@ class Gathering:
     # -- sources ----------------------------------------------------------------
 
     def start(self, source: MetadataSource) -> SourceRun:
-        import asyncio
-
         keys: dict[str, None] = {}
         for scope in self.scopes:
             for link in scope.links:
                 key = key_of(source, link)
                 if key is not None:
                     keys[key] = None
-        run = SourceRun(source, list(keys))
+        return self.start_with(source, list(keys))
+
+    def start_with(self, source: MetadataSource, keys: list[str]) -> SourceRun:
+        """Take ``keys``' fresh answers from the cache and start fetching the rest."""
+        import asyncio
+
+        run = SourceRun(source, keys)
         wanted = []
         for key in run.keys:
             cached = self.cached(source, key)
@@ -388,6 +406,26 @@ class Gathering:
             progress=make_progress(),
         )
         return self.engine
+
+    # -- phase 2: Wayback snapshots of dead links --------------------------------
+
+    async def ask_archive(self, verdicts: Mapping[str, Verdict]) -> SourceRun:
+        """Ask the Wayback source about every URL the crawl found dead (see step 4)."""
+        from listlint.net.sources.wayback import WaybackSource, alive_days, archive_key, remember_alive
+        from listlint.net.verdicts import Kind
+
+        dead: dict[str, None] = {}
+        for scope in self.scopes:
+            for link in scope.web:
+                verdict = verdicts.get(url_key(link.url))
+                if verdict is not None and verdict.kind is Kind.DEAD:
+                    dead[archive_key(link.url)] = None
+        remember_alive(self.cache, verdicts.values())
+        source = WaybackSource.from_settings(self.settings, alive=alive_days(self.cache, dead))
+        run = self.start_with(source, list(dead))
+        if run.task is not None:
+            await run.task
+        return run
 
     # -- the end ----------------------------------------------------------------
 

@@ -150,4 +150,7 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         validate=positive,
     ),
     Option("arxiv-cache-days", 30.0, "Days arXiv metadata stays cached.", validate=not_negative),
+    # Wayback suggestions for dead links (LL601).
+    Option("suggest", False, "Ask the Wayback Machine for a snapshot of each dead link (an unsafe fix)."),
+    Option("wayback-api-url", "https://archive.org/wayback/available", "The Wayback availability API."),
 )
