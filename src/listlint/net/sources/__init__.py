@@ -1,0 +1,1 @@
+"""Built-in metadata sources (see :mod:`listlint.gather.sources` for the contract)."""
