@@ -75,6 +75,13 @@ class SourceNote:
     message: str
     counts: Mapping[str, int] = field(default_factory=dict)
 
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}" if self.source else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report's form (``summary.notes`` items)."""
+        return {"source": self.source, "message": self.message, "counts": dict(self.counts)}
+
 
 class SourceHttp(Protocol):
     """The run's HTTP stack, as a source sees it.

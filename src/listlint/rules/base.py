@@ -3,7 +3,7 @@
 A rule is a :class:`Rule` record in a small module (``RULE = Rule(...)``).
 Its ``check`` receives the parsed :class:`~listlint.document.Document` and a
 :class:`RuleContext` and returns diagnostics.  A network rule's ``check`` may
-be a coroutine function; the pipeline awaits those together.
+read ``context.facts``: what the gather stage learned online for the whole run.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from listlint.document.model import Document, Span
 
 if TYPE_CHECKING:
     from listlint.config import Settings
+    from listlint.gather.facts import Facts
     from listlint.services import Services
 
 __all__ = ["Rule", "RuleContext", "CheckResult"]
@@ -35,6 +36,10 @@ class Rule:
     check:         ``check(document, context) -> iterable`` (or awaitable).
     fixable:       whether diagnostics may carry a fix.
     needs_network: only runs with ``--online``.
+    uses:          for a network rule, the facts it reads: ``"links"`` (the
+                   link engine's crawl) and/or metadata source names
+                   (``"arxiv"``).  The gather stage asks only for what some
+                   active rule uses; empty means everything.
     options:       option defaults; users set them under ``[rules.NAME]``.
                    A value's type is the type of its default.
     """
@@ -47,6 +52,7 @@ class Rule:
     fixable: bool = False
     needs_network: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
+    uses: tuple[str, ...] = ()
 
     @property
     def help_url(self) -> str:
@@ -65,6 +71,8 @@ class RuleContext:
     severity: Severity
     # Lines (1-based) the run reports on; None means every line.
     changed_lines: frozenset[int] | None = None
+    # What the gather stage learned online (None in an offline run).
+    facts: Facts | None = None
 
     def diagnostic(
         self,

@@ -86,8 +86,8 @@ def find_plugins(local_files: Iterable[str | Path] = ()) -> list[PluginRef]:
     return refs
 
 
-def may_have_entry_points() -> bool:
-    """False only when surely no installed distribution declares a listlint rule.
+def may_have_entry_points(group: str = ENTRY_POINT_GROUP) -> bool:
+    """False only when surely no installed distribution declares an entry point of ``group``.
 
     ``importlib.metadata`` stays the one reader of entry points, but importing
     it and scanning every distribution took a twentieth of an offline run.  A
@@ -99,7 +99,7 @@ def may_have_entry_points() -> bool:
     for finder in sys.meta_path:
         if hasattr(finder, "find_distributions") and finder is not importlib.machinery.PathFinder:
             return True
-    marker = ENTRY_POINT_GROUP.encode()
+    marker = group.encode()
     for folder in sys.path:
         try:
             with os.scandir(folder or ".") as found:
