@@ -15,7 +15,6 @@ from listlint.config import Settings
 from listlint.document.model import Link, Span
 from listlint.gather.plain_http import PlainHttp
 from listlint.gather.sources import Lookup, MetadataSource
-from listlint.net.sources import github
 from listlint.net.sources.github import GithubSource, github_source, inactive_note, parse_repo_link
 
 TOKEN = "fake-token-0123456789"
@@ -377,7 +376,8 @@ def test_github_token_env_names_another_variable(monkeypatch: pytest.MonkeyPatch
 
 
 def test_options_are_validated() -> None:
-    options = {option.key: option for option in github.GITHUB_OPTIONS}
+    from listlint.config import OPTIONS as options
+
     with pytest.raises(ValueError, match="environment variable"):
         options["github-token-env"].clean("NOT A NAME")
     with pytest.raises(ValueError, match="http"):

@@ -44,7 +44,10 @@ ENTRY_POINT_GROUP = "listlint.sources"
 SourceFactory = Callable[["Settings"], "MetadataSource | None"]
 
 # Built-in sources, in the order they are asked (and their notes are shown).
-BUILTIN_SOURCES: tuple[str, ...] = ("listlint.net.sources.arxiv:make_source",)
+BUILTIN_SOURCES: tuple[str, ...] = (
+    "listlint.net.sources.arxiv:make_source",
+    "listlint.net.sources.github:github_source",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,18 @@ def arxiv_batch_size(value: Any) -> Any:
     return value
 
 
+def check_env_name(value: Any) -> Any:
+    if value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise ValueError(f"{value!r} is not an environment variable name")
+    return value
+
+
+def check_web_url(value: Any) -> Any:
+    if value and not re.match(r"https?://[^/?#\s]+", value, re.IGNORECASE):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
 def parse_status_ranges(items: list[str]) -> list[tuple[int, int]]:
     """``["200-299", "403"]`` -> ``[(200, 299), (403, 403)]``; ValueError on nonsense."""
     ranges = []
@@ -145,4 +157,25 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
     ),
     Option("arxiv-timeout", 30.0, "Seconds to wait for the arXiv API.", validate=positive),
     Option("arxiv-cache-days", 30.0, "Days arXiv metadata stays cached.", validate=not_negative),
+    # GitHub repositories (LL8xx): the token's variable and the endpoints.
+    Option(
+        "github-token-env",
+        "",
+        "Environment variable holding the GitHub token (default: GITHUB_TOKEN).",
+        validate=check_env_name,
+    ),
+    Option(
+        "github-graphql-url",
+        "",
+        "GitHub GraphQL endpoint (default: $GITHUB_GRAPHQL_URL, else from $GITHUB_API_URL, "
+        "else https://api.github.com/graphql).",
+        validate=check_web_url,
+    ),
+    Option(
+        "github-server-url",
+        "",
+        "GitHub web host whose repository links the API answers "
+        "(default: $GITHUB_SERVER_URL, else https://github.com).",
+        validate=check_web_url,
+    ),
 )

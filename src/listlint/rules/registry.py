@@ -62,6 +62,12 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.venue_year_mismatch",
     "listlint.rules.arxiv_unchecked",
     "listlint.rules.arxiv_name_not_in_title",
+    "listlint.rules.github_repo_not_found",
+    "listlint.rules.github_repo_archived",
+    "listlint.rules.github_repo_renamed",
+    "listlint.rules.github_repo_disabled",
+    "listlint.rules.github_repo_stale",
+    "listlint.rules.github_unchecked",
 )
 
 

@@ -44,7 +44,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from listlint.gather.sources import Lookup, SourceHttp, SourceNote, SourceUnavailable
-from listlint.options import Option
 
 if TYPE_CHECKING:
     import httpx
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
     from listlint.document.model import Link
 
 __all__ = [
-    "GITHUB_OPTIONS",
     "GithubSource",
     "RepoLink",
     "github_source",
@@ -98,48 +96,6 @@ ALWAYS_THERE: frozenset[tuple[str, ...]] = frozenset({(), ("releases",), ("tags"
 
 FIELDS = (
     "nameWithOwner isArchived archivedAt isDisabled isFork stargazerCount pushedAt defaultBranchRef { name }"
-)
-
-
-def check_env_name(value: Any) -> Any:
-    if value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-        raise ValueError(f"{value!r} is not an environment variable name")
-    return value
-
-
-def check_web_url(value: Any) -> Any:
-    if value and urlsplit(value).scheme not in ("http", "https"):
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    return value
-
-
-def check_seconds(value: Any) -> Any:
-    if value < 0:
-        raise ValueError(f"must not be negative, not {value}")
-    return value
-
-
-GITHUB_OPTIONS: tuple[Option, ...] = (
-    Option(
-        "github-token-env",
-        "",
-        "Environment variable holding the GitHub token (default: GITHUB_TOKEN).",
-        validate=check_env_name,
-    ),
-    Option(
-        "github-graphql-url",
-        "",
-        "GitHub GraphQL endpoint (default: $GITHUB_GRAPHQL_URL, else derived from "
-        "$GITHUB_API_URL, else https://api.github.com/graphql).",
-        validate=check_web_url,
-    ),
-    Option(
-        "github-server-url",
-        "",
-        "The GitHub web host whose repository links the API answers "
-        "(default: $GITHUB_SERVER_URL, else https://github.com).",
-        validate=check_web_url,
-    ),
 )
 
 
@@ -233,29 +189,18 @@ def find_endpoints(settings: Settings, environ: Mapping[str, str]) -> Endpoints:
     A config key wins over the environment: Actions sets ``GITHUB_GRAPHQL_URL``
     on every runner, and a config file says what its author meant.
     """
-    graphql = option_value(settings, "github-graphql-url") or environ.get("GITHUB_GRAPHQL_URL", "")
+    graphql = settings.get("github-graphql-url") or environ.get("GITHUB_GRAPHQL_URL", "")
     if not graphql and environ.get("GITHUB_API_URL"):
         api = environ["GITHUB_API_URL"].rstrip("/")
         # GitHub Enterprise Server: https://HOST/api/v3 -> https://HOST/api/graphql.
         graphql = api.removesuffix("/v3") + "/graphql" if api.endswith("/api/v3") else api + "/graphql"
-    server = (
-        option_value(settings, "github-server-url")
-        or environ.get("GITHUB_SERVER_URL", "")
-        or DEFAULT_SERVER_URL
-    )
+    server = settings.get("github-server-url") or environ.get("GITHUB_SERVER_URL", "") or DEFAULT_SERVER_URL
     host = (urlsplit(server).hostname or "github.com").removeprefix("www.")
     return Endpoints(graphql_url=graphql or DEFAULT_GRAPHQL_URL, server_host=host)
 
 
-def option_value(settings: Settings, key: str) -> Any:
-    """A github-* key's value (its declared default when the file does not set it)."""
-    if key in settings.values:
-        return settings.values[key]
-    return next(option.default for option in GITHUB_OPTIONS if option.key == key)
-
-
 def find_token(settings: Settings, environ: Mapping[str, str]) -> str:
-    variable = option_value(settings, "github-token-env") or "GITHUB_TOKEN"
+    variable = settings.get("github-token-env") or "GITHUB_TOKEN"
     return environ.get(variable, "").strip()
 
 
