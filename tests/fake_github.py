@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from graphql import GraphQLError, build_schema, graphql_sync
+from graphql import DocumentNode, GraphQLError, build_schema, execute, parse, validate
 
 SCHEMA = build_schema(
     """
@@ -120,6 +120,7 @@ class FakeGithub:
     server: ThreadingHTTPServer | None = None
     thread: threading.Thread | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    documents: dict[str, tuple[DocumentNode | None, list[GraphQLError]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, *repos: FakeRepo, **kwargs: Any) -> FakeGithub:
@@ -234,13 +235,29 @@ class FakeGithub:
             return 200, {**json_type, **self.rate_headers()}, json.dumps(limited).encode(), 0
         self.remaining -= 1
         aliases = query.count("repository(")
-        result = graphql_sync(SCHEMA, query, root_value=self, variable_values=variables)
+        document, problems = self.parsed(query)
         answer: dict[str, Any] = {}
-        if result.data is not None:
-            answer["data"] = result.data
-        if result.errors:
-            answer["errors"] = [github_error(error) for error in result.errors]
+        if document is None:
+            answer["errors"] = [github_error(error) for error in problems]
+        else:
+            result = execute(SCHEMA, document, root_value=self, variable_values=variables)
+            if result.data is not None:
+                answer["data"] = result.data
+            if result.errors:
+                answer["errors"] = [github_error(error) for error in result.errors]
         return 200, {**json_type, **self.rate_headers()}, json.dumps(answer).encode(), aliases
+
+    def parsed(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
+        """The query parsed and validated (a client sends the same text for every full batch)."""
+        if query not in self.documents:
+            try:
+                document = parse(query)
+            except GraphQLError as error:
+                self.documents[query] = (None, [error])
+            else:
+                problems = validate(SCHEMA, document)
+                self.documents[query] = (None, list(problems)) if problems else (document, [])
+        return self.documents[query]
 
     # -- resolvers (graphql-core calls root_value's attributes) ------------------------
 
