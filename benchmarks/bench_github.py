@@ -474,7 +474,8 @@ def main() -> None:
     ok = results["api"]["graphql_requests"] <= 40 and results["api"]["false_missing"] == 0
     ok = ok and results["api"]["wrong"] == 0 and results["api"]["token_sent_to_site"] == 0
     print(
-        f"goals (<= 40 GraphQL requests, 0 wrong verdicts, 0 false missing, no token leak): {'met' if ok else 'NOT met'}"
+        "goals (<= 40 GraphQL requests, 0 wrong verdicts, 0 false missing, no token leak): "
+        + ("met" if ok else "NOT met")
     )
 
 
