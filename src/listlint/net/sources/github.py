@@ -251,6 +251,7 @@ class GithubSource:
 
     name = NAME
     batch_size = BATCH_SIZE
+    key_noun = "repositories"  # the gather stage's note: "2,793 repositories, ..."
 
     def __init__(
         self,
@@ -271,8 +272,6 @@ class GithubSource:
         self.missing_ttl = missing_ttl
         self.attempts = attempts
         self.requests = 0
-        self.asked = 0
-        self.counts = {"found": 0, "missing": 0, "unchecked": 0}
         self.remaining: int | None = None
         self.cost = 1
         self.reset_at = ""
@@ -332,23 +331,16 @@ class GithubSource:
             batch = ask[start : start + BATCH_SIZE]
             async with self._lock:  # GitHub asks for one request at a time
                 answers.update(await self.fetch_batch(batch, http))
-        for lookup in answers.values():
-            self.counts[lookup.status] += 1
         return answers
 
     def notes(self) -> list[SourceNote]:
-        counts = {**self.counts, "requests": self.requests}
+        """What the gather stage's own count line does not say: why the source stopped asking."""
+        if not self.stopped:
+            return []
+        counts = {"requests": self.requests}
         if self.remaining is not None:
             counts["rate_limit_remaining"] = self.remaining
-        total = sum(self.counts.values())
-        message = (
-            f"{total} {'repository' if total == 1 else 'repositories'}, "
-            f"{self.requests} GraphQL {'request' if self.requests == 1 else 'requests'}"
-        )
-        found = [SourceNote(NAME, message, counts)]
-        if self.stopped:
-            found.append(SourceNote(NAME, f"stopped asking the GitHub API: {self.stopped}"))
-        return found
+        return [SourceNote(NAME, f"stopped asking the GitHub API: {self.stopped}", counts)]
 
     # -- one batch ---------------------------------------------------------------
 
