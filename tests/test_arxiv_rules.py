@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from fake_arxiv import FakeArxiv, FakeRecord
@@ -138,7 +139,9 @@ def test_not_found_malformed_and_missing_version(api: FakeArxiv) -> None:
     assert "arXiv has no paper 2401.99999" in result[0].message
     assert "not a valid arXiv ID" in result[1].message
     assert "no version 7" in result[2].message
-    assert api.ids_asked == ["2401.99999", "2408.12757"]  # the malformed ID is never sent
+    # The malformed ID is never sent; the absent one is asked once more, on its own,
+    # before it is called missing (the API drops entries under load).
+    assert api.ids_asked == ["2401.99999", "2408.12757", "2401.99999"]
 
 
 def test_title_mismatch_typo_and_shortened(api: FakeArxiv) -> None:
@@ -279,7 +282,8 @@ def test_ids_of_every_file_go_into_one_request(api: FakeArxiv, tmp_path: Path) -
     result = lint_paths([str(first), str(second)], settings_for(api), RunOptions(online=True))
     assert result.diagnostics == []
     assert [ids for _, ids in api.requests] == [["2201.12023", "2302.11665"]]
-    assert result.services.stats["arxiv"]["requests"] == 1
+    (note,) = [note for note in result.notes if note.source == "arxiv" and "requests" in note.counts]
+    assert note.counts["requests"] == 1 and str(note) == "arxiv: 2 IDs, 0 from the cache, 1 request"
 
 
 def test_requests_keep_the_configured_spacing() -> None:
@@ -340,7 +344,10 @@ def test_an_unreachable_api_is_one_warning_over_every_file(tmp_path: Path) -> No
         ("a.md", 1, "arxiv-unchecked")
     ]
     assert "not checked for 4 entries in 2 files" in result.diagnostics[0].message
-    assert any("arXiv metadata not checked" in note for note in result.services.stats["notes"])
+    assert any(
+        str(note).startswith("arxiv: 2 IDs not checked: cannot connect to the arXiv API")
+        for note in result.notes
+    )
 
 
 def test_an_answer_that_is_no_feed_is_unreachable_not_not_found(api: FakeArxiv) -> None:
@@ -361,7 +368,12 @@ def test_a_400_for_one_id_costs_that_id_only(api: FakeArxiv) -> None:
     result = check(text, api)
     assert found(result) == [(2, "arxiv-not-found"), (3, "arxiv-not-found")]
     assert "not a valid arXiv ID" in result[0].message
-    assert len(api.requests) == 2  # the error names the ID: no bisection needed
+    # The error names the ID: no bisection needed; the absent ID is asked once more on its own.
+    assert [ids for _, ids in api.requests] == [
+        ["2201.12023", "2303.06865", "2401.99999"],
+        ["2201.12023", "2401.99999"],
+        ["2401.99999"],
+    ]
 
 
 def test_an_error_entry_with_status_200_costs_that_id_only(api: FakeArxiv) -> None:
@@ -385,9 +397,9 @@ def test_the_cache_makes_a_second_run_free(api: FakeArxiv, tmp_path: Path) -> No
     )
     cached = {"cache": True, "cache_dir": str(tmp_path / "cache")}
     first = check(text, api, **cached)
-    assert len(api.requests) == 1
+    assert len(api.requests) == 2  # the ghost is asked twice before it is called missing
     second = check(text, api, **cached)
-    assert len(api.requests) == 1
+    assert len(api.requests) == 2
     assert found(first) == found(second) == [(2, "arxiv-not-found")]
 
 
@@ -397,7 +409,7 @@ def test_the_environment_variable_overrides_the_config(
     monkeypatch.setenv("LISTLINT_ARXIV_API_URL", api.url)
     text = "- [Ghost](https://arxiv.org/abs/2401.99999): Never Posted\n"
     assert found(check(text, closed_port_url())) == [(1, "arxiv-not-found")]
-    assert len(api.requests) == 1
+    assert len(api.requests) == 2  # asked, then asked again on its own
 
 
 def test_only_changed_lines_are_queried(api: FakeArxiv, tmp_path: Path) -> None:
@@ -462,14 +474,14 @@ fetched_at: dict[str, float] = {}
 def crawled_with_link_rules(
     text: str, api_url: str, monkeypatch: pytest.MonkeyPatch, **values: Any
 ) -> tuple[list[str], list[Diagnostic]]:
-    """Lint with the LL6 link rules too, their engine on a mock transport; the URLs it fetched."""
+    """Lint with the LL6 link rules too, the run's transport a mock for every host but the
+    API's (which goes to the fake on 127.0.0.1); the URLs the crawl fetched."""
     import httpx
 
-    from listlint.net.engine import LinkEngine
-    from listlint.net.policy import EnginePolicy
-    from listlint.rules import link_checks
+    from listlint.gather.stage import Network
 
     fetched: list[str] = []
+    api_port = urlsplit(api_url).port
 
     def answer(request: httpx.Request) -> httpx.Response:
         fetched.append(str(request.url))
@@ -478,13 +490,21 @@ def crawled_with_link_rules(
             200, headers={"Content-Type": "text/html"}, stream=httpx.ByteStream(b"<html>ok</html>")
         )
 
-    def make_engine(services: Any) -> LinkEngine:
-        return LinkEngine(
-            EnginePolicy.from_settings(services.settings), transport=httpx.MockTransport(answer)
-        )
+    class Routing(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.real = httpx.AsyncHTTPTransport()
+            self.mock = httpx.MockTransport(answer)
 
-    monkeypatch.setattr(link_checks, "make_engine", make_engine)
-    result = check(text, api_url, select=["LL6", "LL7"], **values)
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.host == "127.0.0.1" and request.url.port == api_port:
+                return await self.real.handle_async_request(request)
+            return await self.mock.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            await self.real.aclose()
+
+    options = RunOptions(online=True, network=Network(transport=Routing()))
+    result = lint_text(text, settings_for(api_url, select=["LL6", "LL7"], **values), options=options)
     # The link rules' own findings are their tests' business; here: what was crawled.
     return fetched, [d for d in result if d.code.startswith("LL7")]
 

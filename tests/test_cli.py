@@ -190,7 +190,8 @@ def test_offline_run_does_not_import_the_network_stack(tmp_path: Path) -> None:
         "import sys\nfrom listlint.cli import main\n"
         f"main(['check', '--exit-zero', {str(tmp_path / 'README.md')!r}])\n"
         "heavy = [m for m in ('httpx', 'arxiv', 'rich', 'requests', 'asyncio', 'tenacity', 'sqlite3',"
-        " 'importlib.metadata', 'listlint.net.arxiv_review', 'listlint.net.arxiv_api', 'secrets')"
+        " 'importlib.metadata', 'listlint.rules.arxiv_review', 'listlint.net.sources.arxiv', 'secrets',"
+        " 'listlint.gather.stage', 'listlint.gather.registry', 'defusedxml')"
         " if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )

@@ -450,49 +450,24 @@ def test_thousands_of_silent_links_end_in_bounded_time_and_memory(links: int, ho
     assert peak < 150_000_000, f"{peak / 1e6:.0f} MB"
 
 
-def test_an_all_silent_network_is_one_finding_not_thousands(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import listlint.rules.link_checks as link_checks
-    from listlint.cli import main
+def test_an_all_silent_network_is_one_finding_not_thousands(tmp_path: Path) -> None:
+    from listlint.config import Settings
+    from listlint.gather.stage import Network
+    from listlint.pipeline import RunOptions, lint_paths
 
     names = [f"h{i}.silent.test" for i in range(300)]
     resolver = static_resolver({name: "127.0.0.1" for name in names})
-
-    def engine(services: Any) -> LinkEngine:
-        return LinkEngine(
-            EnginePolicy.from_settings(services.settings, allow_private_hosts=True),
-            resolver=resolver,
-        )
-
-    monkeypatch.setattr(link_checks, "make_engine", engine)
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".git").mkdir()
+    settings = Settings().with_values(cache=False, timeout=0.5, select=["LL6"], allow_private_hosts=True)
+    options = RunOptions(online=True, network=Network(resolver=resolver))
     with SilentServer() as silent:
         entries = "".join(
             f"- [P{i}](http://{names[i % 300]}:{silent.port}/{i}): Title {i}\n" for i in range(1000)
         )
         (tmp_path / "README.md").write_text("# L\n\n" + entries)
         started = time.monotonic()
-        code = main(
-            [
-                "check",
-                "--online",
-                "--no-cache",
-                "--timeout",
-                "0.5",
-                "--select",
-                "LL6",
-                "--output-format",
-                "json",
-                "README.md",
-            ]
-        )
+        result = lint_paths([str(tmp_path / "README.md")], settings, options)
         elapsed = time.monotonic() - started
-    captured = capsys.readouterr()
-    found = json.loads(captured.out)["diagnostics"]
-    assert code == 1, captured.err
-    assert [d["name"] for d in found] == ["network-unavailable"], found[:3]
+    assert [d.name for d in result.diagnostics] == ["network-unavailable"], result.diagnostics[:3]
     assert elapsed < 10
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +11,9 @@ import pytest
 
 from listlint.config import Settings
 from listlint.diagnostics import Diagnostic
+from listlint.gather.stage import Network
 from listlint.net.addresses import static_resolver
 from listlint.pipeline import RunOptions, lint_paths
-from listlint.rules import link_checks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from simulated_web import SimulatedWeb  # noqa: E402
@@ -28,26 +27,26 @@ def web() -> Iterator[SimulatedWeb]:
         yield server
 
 
+class NetworkSetup:
+    """The run's network, through ``RunOptions.network``: fast backoff, and a resolver if set."""
+
+    def __init__(self) -> None:
+        self.network = Network(policy=FAST)
+
+    def __call__(self, resolver: Any = None) -> None:
+        self.network = Network(resolver=resolver, policy=FAST)
+
+
 @pytest.fixture
-def engine_with(monkeypatch: pytest.MonkeyPatch) -> Any:
+def engine_with() -> Iterator[NetworkSetup]:
     """Make the run's engine use a resolver (names -> 127.0.0.1) and fast backoff."""
+    global SETUP
+    SETUP = NetworkSetup()
+    yield SETUP
+    SETUP = None
 
-    def install(resolver: Any = None) -> None:
-        from listlint.net.cache import cache_for
-        from listlint.net.engine import LinkEngine
-        from listlint.net.policy import EnginePolicy
 
-        def make(services: Any) -> LinkEngine:
-            return LinkEngine(
-                EnginePolicy.from_settings(services.settings, **FAST),
-                cache=cache_for(services),
-                resolver=resolver,
-            )
-
-        monkeypatch.setattr(link_checks, "make_engine", make)
-
-    install()
-    return install
+SETUP: NetworkSetup | None = None
 
 
 def run(
@@ -65,6 +64,7 @@ def run(
         online=True,
         fix=fix,
         changed_lines={str(path): lines for lines in changed.values()} if changed else None,
+        network=SETUP.network if SETUP is not None else None,
     )
     result = lint_paths([str(path)], settings, options)
     return result.diagnostics, result
@@ -133,7 +133,7 @@ def test_offline_gives_one_network_error_not_dead_links(tmp_path: Path, engine_w
     assert names(diagnostics) == [("network-unavailable", 3)]
     assert diagnostics[0].message == "network unavailable, 30 links not checked"
     assert diagnostics[0].severity == "error"
-    assert any("network unavailable" in note for note in result.services.stats["notes"])
+    assert any("network unavailable" in note for note in [str(note) for note in result.notes])
 
 
 def test_only_changed_lines_are_checked(tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
@@ -159,31 +159,72 @@ def test_include_and_exclude_settings(tmp_path: Path, web: SimulatedWeb, engine_
     assert names(diagnostics) == [("dead-link", 3)]
 
 
-def test_the_link_skip_hook(
+SOURCE_MODULE = """
+from listlint.gather.sources import Lookup
+
+ASKED = []
+
+
+class Confirming:
+    name = "confirming"
+    batch_size = 2
+
+    def key(self, link):
+        return link.url.strip() if "/404/" in link.url else None
+
+    async def fetch(self, keys, http):
+        ASKED.append(list(keys))
+        return {k: Lookup("found" if k.endswith("confirmed") else "missing") for k in keys}
+
+    def ttl(self, lookup):
+        return 3600.0
+
+    def vouches_for(self, link, lookup):
+        return lookup.found
+
+
+def make_source(settings):
+    return Confirming()
+"""
+
+
+def test_a_third_party_source_is_found_asked_and_vouches(
     tmp_path: Path, web: SimulatedWeb, engine_with: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = link_checks.collect
+    """A ``listlint.sources`` entry point: asked in batches, cached; what it vouches for is not crawled."""
+    import importlib
 
-    async def collect(document: Any, context: Any) -> Any:
-        async def skip(url: str) -> bool:
-            await asyncio.sleep(0)
-            return url.endswith("/confirmed")
+    site = tmp_path / "site"
+    dist = site / "confirming_source-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: confirming_source\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[listlint.sources]\nconfirming = confirming_source:make_source\n")
+    (site / "confirming_source.py").write_text(SOURCE_MODULE)
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    module = importlib.import_module("confirming_source")
 
-        hooks = context.services.get(link_checks.SKIP_HOOK, list)
-        if skip.__name__ not in [h.__name__ for h in hooks]:
-            hooks.append(skip)
-        return await original(document, context)
-
-    monkeypatch.setattr(link_checks, "collect", collect)
-    text = listing(web, "/404/confirmed", "/404/other")
-    diagnostics, _ = run(tmp_path, text, allow_private_hosts=True)
+    text = listing(web, "/404/confirmed", "/404/other", "/404/third-confirmed", "/ok/plain")
+    cache = {"cache": True, "cache_dir": str(tmp_path / "cache")}
+    diagnostics, result = run(tmp_path, text, allow_private_hosts=True, **cache)
     assert names(diagnostics) == [("dead-link", 4)]
-    assert web.requests_to("/404/confirmed") == []
+    assert web.requests_to("/404/confirmed") == [] and web.requests_to("/404/third-confirmed") == []
+    assert [len(batch) for batch in module.ASKED] == [2, 1]  # batch_size 2
+    link = result.files[0].document.links[0]
+    assert result.facts.lookup("confirming", link).status == "found"
+    assert any(
+        str(note).startswith("confirming: 3 keys, 0 from the cache, 0 requests") for note in result.notes
+    )
+
+    module.ASKED.clear()
+    _, again = run(tmp_path, text, allow_private_hosts=True, **cache)
+    assert module.ASKED == []  # a warm cache asks nothing
+    assert any(str(note).startswith("confirming: 3 keys, 3 from the cache") for note in again.notes)
 
 
 def test_the_summary_notes(tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
     _, result = run(tmp_path, listing(web, "/ok/s", "/404/s"), allow_private_hosts=True)
-    notes = result.services.stats["notes"]
+    notes = [str(note) for note in result.notes]
     assert any(note.startswith("links: 2 links checked") and "1 dead" in note for note in notes)
     assert any("slowest hosts: 127.0.0.1" in note for note in notes)
 

@@ -8,19 +8,22 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
+import httpx
 import pytest
-import requests
 
 from listlint.cli import main
-from listlint.net.arxiv_api import name_unresolved, root_reason
+from listlint.net.sources.arxiv import name_unresolved, root_reason
 
 
 def test_a_name_that_does_not_resolve_is_recognised_through_the_chain() -> None:
     inner = socket.gaierror(-2, "Name or service not known")
-    outer = requests.exceptions.ConnectionError("Max retries exceeded with url: /api/query?id_list=1,2,3")
+    outer = httpx.ConnectError("[Errno -2] connecting to /api/query?id_list=1,2,3")
     outer.__cause__ = inner
     assert name_unresolved(outer)
-    assert not name_unresolved(requests.exceptions.ConnectionError(ConnectionRefusedError(111, "refused")))
+    assert not name_unresolved(httpx.ConnectError("refused").with_traceback(None))
+    refused = httpx.ConnectError("refused")
+    refused.__cause__ = ConnectionRefusedError(111, "refused")
+    assert not name_unresolved(refused)
     assert "id_list" not in root_reason(outer)
 
 

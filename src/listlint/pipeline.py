@@ -1,8 +1,9 @@
 """The pipeline, stage by stage:
 
-read -> parse -> check (offline rules, then network rules) -> decide
-(suppressions, per-section ignores, changed lines) -> fix -> (report, exit
-code: in the CLI).
+read -> parse -> gather (online only: sources and the link crawl, into one
+``Facts``) -> check (every rule, a plain function of the document and its
+context) -> decide (suppressions, per-section ignores, changed lines) -> fix
+-> (report, exit code: in the CLI).
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ import inspect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listlint.config import Settings
 from listlint.diagnostics import Diagnostic
 from listlint.document import Document, parse_document
 from listlint.errors import ListlintError, RuleCrashed
 from listlint.fixes import apply_fixes
+from listlint.gather.facts import Facts
+from listlint.gather.sources import SourceNote
 from listlint.rules.base import RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
 from listlint.source import STDIN, Source, read_source
 from listlint.suppressions import read_suppressions
+
+if TYPE_CHECKING:
+    from listlint.gather.stage import Network
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
 
@@ -40,6 +46,9 @@ class RunOptions:
     changed_lines: Mapping[str, frozenset[int]] | None = None
     # The name reported for a list read from standard input (path "-").
     stdin_filename: str = STDIN
+    # How an online run reaches the network: an httpx transport for every
+    # request, a resolver, engine policy overrides (tests and embedders).
+    network: Network | None = None
 
 
 @dataclass(slots=True)
@@ -59,7 +68,9 @@ class FileResult:
 class RunResult:
     files: list[FileResult]
     rules: list[ActiveRule]
-    services: Services
+    # End-of-run notes (sources, the link engine, the cache), for every reporter.
+    notes: tuple[SourceNote, ...] = ()
+    facts: Facts | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -83,7 +94,8 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
         for path in paths
     ]
     documents = [parse(source) for source in sources]
-    found = check_documents(documents, active, settings, services, options)
+    facts = gather_facts(documents, active, settings, options)
+    found = check_documents(documents, active, settings, services, options, facts)
     files = []
     for document, diagnostics in zip(documents, found, strict=True):
         kept = decide(document, diagnostics, settings, options)
@@ -91,7 +103,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
         if options.fix:
             fix_file(result, active, settings, services, options)
         files.append(result)
-    return RunResult(files, active, services)
+    return RunResult(files, active, facts.notes if facts is not None else (), facts)
 
 
 def lint_text(
@@ -103,7 +115,8 @@ def lint_text(
     active = load_active_rules(settings, online=options.online)
     document = parse(Source(path=path, text=text))
     services = Services(settings, frozenset(entry.rule.name for entry in active))
-    found = check_documents([document], active, settings, services, options)[0]
+    facts = gather_facts([document], active, settings, options)
+    found = check_documents([document], active, settings, services, options, facts)[0]
     return decide(document, found, settings, options)
 
 
@@ -111,6 +124,27 @@ def parse(source: Source) -> Document:
     """``parse_document`` with the cycle collector paused (see :func:`collector_paused`)."""
     with collector_paused():
         return parse_document(source)
+
+
+# -- gather -------------------------------------------------------------------
+
+
+def gather_facts(
+    documents: Sequence[Document], active: Sequence[ActiveRule], settings: Settings, options: RunOptions
+) -> Facts | None:
+    """The gather stage (only for an online run with network rules; nothing loads otherwise)."""
+    network_rules = [entry.rule for entry in active if entry.rule.needs_network]
+    if not options.online or not network_rules:
+        return None
+    from listlint.gather.stage import gather
+
+    return gather(
+        documents,
+        settings,
+        uses=[rule.uses for rule in network_rules],
+        changed_lines=options.changed_lines,
+        network=options.network,
+    )
 
 
 # -- check --------------------------------------------------------------------
@@ -122,14 +156,15 @@ def check_documents(
     settings: Settings,
     services: Services,
     options: RunOptions,
+    facts: Facts | None = None,
 ) -> list[list[Diagnostic]]:
-    """Offline rules synchronously, then every network rule in one event loop."""
+    """Every rule on every document; a plugin's awaitable check is awaited at the end."""
     results: list[list[Diagnostic]] = [[] for _ in documents]
     pending: list[tuple[int, ActiveRule, Any]] = []
     with collector_paused():
         for index, document in enumerate(documents):
             for entry in active:
-                context = make_context(entry, document, settings, services, options)
+                context = make_context(entry, document, settings, services, options, facts)
                 outcome = run_rule(entry, document, context)
                 if inspect.isawaitable(outcome):
                     pending.append((index, entry, outcome))  # started below, collector on
@@ -159,7 +194,12 @@ def collector_paused() -> Iterator[None]:
 
 
 def make_context(
-    entry: ActiveRule, document: Document, settings: Settings, services: Services, options: RunOptions
+    entry: ActiveRule,
+    document: Document,
+    settings: Settings,
+    services: Services,
+    options: RunOptions,
+    facts: Facts | None = None,
 ) -> RuleContext:
     changed = None
     if options.changed_lines is not None:
@@ -172,6 +212,7 @@ def make_context(
         options=entry.options,
         severity=entry.severity,
         changed_lines=changed,
+        facts=facts,
     )
 
 

@@ -1,7 +1,7 @@
-"""Shared, lazily created resources for rules (HTTP engine, cache, API clients).
+"""A per-run memo for rules: objects made once and shared (a vocabulary, a table).
 
-Nothing here imports the network stack; subsystems attach what they create
-with :meth:`Services.get` and are closed together at the end of a run.
+Not a channel between rules: what a network rule knows comes from the gather
+stage, in ``RuleContext.facts``.  Nothing here imports the network stack.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ __all__ = ["Services"]
 class Services:
     def __init__(self, settings: Any, active_rules: frozenset[str] = frozenset()) -> None:
         self.settings = settings
-        # Names of the rules this run executes (a network rule may defer to another).
+        # Names of the rules this run executes.
         self.active_rules = active_rules
         self._made: dict[str, Any] = {}
         self._closers: list[Callable[[], Any]] = []
-        # Counters and notes for the end-of-run summary, keyed by subsystem.
+        # Warnings of helpers made through the memo (``net.cache.cache_for``).
         self.stats: dict[str, Any] = {}
 
     def get(self, key: str, factory: Callable[[], T]) -> T:

@@ -136,9 +136,8 @@ def show_diff(result: RunResult) -> int:
 
 def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> None:
     diagnostics = result.diagnostics
-    notes = list(result.services.stats.get("notes", []))
     summary = summarize(
-        [f.source.path for f in result.files], diagnostics, fixed=len(result.fixed), notes=notes
+        [f.source.path for f in result.files], diagnostics, fixed=len(result.fixed), notes=result.notes
     )
     format_name = args.output_format or "text"
     with ExitStack() as stack:

@@ -42,6 +42,7 @@ class Facts:
     sources:       the sources asked this run, by name (their ``key`` maps a link to a lookup)
     lookups:       per source name, every asked key's :class:`Lookup`
     verdicts:      the crawl's verdict per URL (``url_key``)
+    in_scope:      per document path, the links in this run's scope (changed lines, shard)
     crawled:       per document path, the links handed to the crawl, in document order
     documents:     the documents of the run, in order
     changed_lines: the run's changed-lines filter (None: every line)
@@ -54,6 +55,7 @@ class Facts:
     sources: Mapping[str, MetadataSource] = field(default_factory=dict)
     lookups: Mapping[str, Mapping[str, Lookup]] = field(default_factory=dict)
     verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+    in_scope: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
     crawled: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
     documents: tuple[Document, ...] = ()
     changed_lines: Mapping[str, frozenset[int]] | None = None

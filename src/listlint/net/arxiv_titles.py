@@ -13,7 +13,7 @@ titles; see ``rules/arxiv-title-mismatch.md``):
   paper of a list has a median of 0.27 (p90: 0.43).  ``RENAMED_JACCARD = 0.5``.
   A possible rename is reported as a title difference (info), unless another
   record of the same run says the entry names a different paper (the caller
-  checks that: ``listlint.net.arxiv_review``).
+  checks that: ``listlint.rules.arxiv_review``).
 """
 
 from __future__ import annotations

@@ -9,11 +9,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.rules.base import Rule
 from listlint.source import Source
+
+if TYPE_CHECKING:
+    from listlint.gather.sources import SourceNote
 
 __all__ = ["Reporter", "Summary", "summarize"]
 
@@ -29,24 +32,36 @@ class Summary:
     by_severity: Mapping[str, int]
     by_rule: Mapping[str, int]
     fixed: int = 0
-    notes: tuple[str, ...] = ()
+    # The run's notes (sources, the link engine, the cache); ``str(note)`` is its line.
+    notes: tuple[SourceNote, ...] = ()
 
     @property
     def total(self) -> int:
         return sum(self.by_severity.values())
 
+    @property
+    def note_lines(self) -> list[str]:
+        return [str(note) for note in self.notes]
+
     def to_dict(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "files": len(self.files),
             "total": self.total,
             "by_severity": dict(self.by_severity),
             "by_rule": dict(self.by_rule),
             "fixed": self.fixed,
         }
+        if self.notes:  # added in 0.2 (optional: version 1 readers may ignore it)
+            found["notes"] = [note.to_dict() for note in self.notes]
+        return found
 
 
 def summarize(
-    files: Iterable[str], diagnostics: Sequence[Diagnostic], *, fixed: int = 0, notes: Iterable[str] = ()
+    files: Iterable[str],
+    diagnostics: Sequence[Diagnostic],
+    *,
+    fixed: int = 0,
+    notes: Iterable[SourceNote] = (),
 ) -> Summary:
     severities = Counter(d.severity.value for d in diagnostics)
     return Summary(

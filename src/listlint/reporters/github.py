@@ -175,4 +175,4 @@ class GithubReporter(Reporter):
         text = [plain(d, self.relative_path(d.path)) for d in hidden]
         if hidden:
             text.insert(0, f"listlint: {len(hidden)} more finding(s):")
-        self.write(fenced([*text, *summary.notes]))
+        self.write(fenced([*text, *summary.note_lines]))

@@ -68,7 +68,7 @@ class TextReporter(Reporter):
         line = f"Checked {files} file{'s' if files != 1 else ''}: " + (counts or "no problems found")
         if summary.fixed:
             line += f"; fixed {summary.fixed}"
-        lines = [line, *summary.notes]
+        lines = [line, *summary.note_lines]
         if console is None:
             self.write("\n".join(lines) + "\n")
         else:

@@ -1,14 +1,13 @@
-"""Shared by the rules that read arXiv's metadata (LL7xx, and LL303's check
-against the paper's date): the ``check`` that joins the run's arXiv review.
+"""Shared by the rules that read arXiv's metadata (LL7xx, and LL706's check
+against the paper's date): a plain ``check`` over the run's arXiv review.
 
-The review and its API client (``listlint.net.arxiv_review``) load when such
-a rule runs, so an offline run, which only lists these rules, never imports
-them (as ``link_checks`` does for the link engine).
+The review (``listlint.rules.arxiv_review``) is computed from
+``context.facts`` once per run; an offline run (no facts) imports nothing of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic
@@ -16,26 +15,25 @@ from listlint.document.model import Document
 from listlint.rules.base import RuleContext
 
 if TYPE_CHECKING:
-    from listlint.net.arxiv_review import ArxivReview, Judgement
+    from listlint.rules.arxiv_review import ArxivReview, Judgement
 
-__all__ = ["Report", "arxiv_check"]
+__all__ = ["Report", "arxiv_check", "USES"]
+
+# What the arXiv rules read of the gather stage (``Rule.uses``).
+USES = ("arxiv",)
 
 Report = Callable[[Document, RuleContext, "list[Judgement]", "ArxivReview"], Iterable[Diagnostic]]
 
 
-def arxiv_check(report: Report) -> Callable[[Document, RuleContext], Awaitable[list[Diagnostic]]]:
-    """A rule's ``check``: registers synchronously, reports once the review is done."""
+def arxiv_check(report: Report) -> Callable[[Document, RuleContext], list[Diagnostic]]:
+    """A rule's ``check``: the judgements of ``document``'s arXiv links, reported by ``report``."""
 
-    def check(document: Document, context: RuleContext) -> Awaitable[list[Diagnostic]]:
-        from listlint.net.arxiv_review import review_for
+    def check(document: Document, context: RuleContext) -> list[Diagnostic]:
+        if context.facts is None:
+            return []
+        from listlint.rules.arxiv_review import review_of
 
-        review = review_for(context)
-        review.register(document, context)
-
-        async def run() -> list[Diagnostic]:
-            judged = await review.judged(document)
-            return list(report(document, context, judged, review))
-
-        return run()
+        review = review_of(context.facts)
+        return list(report(document, context, review.judged(document.path), review))
 
     return check

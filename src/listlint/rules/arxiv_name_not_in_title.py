@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
-from listlint.rules.arxiv_checks import arxiv_check
+from listlint.rules.arxiv_checks import USES, arxiv_check
 from listlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from listlint.net.arxiv_review import ArxivReview, Judgement
+    from listlint.rules.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 
@@ -19,7 +19,7 @@ __all__ = ["RULE"]
 def report(
     document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
 ) -> Iterator[Diagnostic]:
-    from listlint.net.arxiv_review import stated_of
+    from listlint.rules.arxiv_review import stated_of
 
     for judgement in judged:
         verdict, record, entry = judgement.verdict, judgement.record, judgement.target.entry
@@ -41,4 +41,5 @@ RULE = Rule(
     severity=Severity.INFO,
     check=arxiv_check(report),
     needs_network=True,
+    uses=USES,
 )

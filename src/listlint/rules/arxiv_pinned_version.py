@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document, Span
-from listlint.rules.arxiv_checks import arxiv_check
+from listlint.rules.arxiv_checks import USES, arxiv_check
 from listlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from listlint.net.arxiv_review import ArxivReview, Judgement
+    from listlint.rules.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 
@@ -25,7 +25,7 @@ __all__ = ["RULE"]
 def report(
     document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
 ) -> Iterator[Diagnostic]:
-    from listlint.net.arxiv_review import is_withdrawn
+    from listlint.rules.arxiv_review import is_withdrawn
 
     for judgement in judged:
         record, target = judgement.record, judgement.target
@@ -57,4 +57,5 @@ RULE = Rule(
     check=arxiv_check(report),
     fixable=True,
     needs_network=True,
+    uses=USES,
 )

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
-from listlint.rules.arxiv_checks import arxiv_check
+from listlint.rules.arxiv_checks import USES, arxiv_check
 from listlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from listlint.net.arxiv_review import ArxivReview, Judgement
+    from listlint.rules.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 
@@ -44,4 +44,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     check=arxiv_check(report),
     needs_network=True,
+    uses=USES,
 )

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
-from listlint.rules.arxiv_checks import arxiv_check
+from listlint.rules.arxiv_checks import USES, arxiv_check
 from listlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from listlint.net.arxiv_review import ArxivReview, Judgement
+    from listlint.rules.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 MAX_COMMENT = 120
@@ -20,7 +20,7 @@ MAX_COMMENT = 120
 def report(
     document: Document, context: RuleContext, judged: list[Judgement], review: ArxivReview
 ) -> Iterator[Diagnostic]:
-    from listlint.net.arxiv_review import is_withdrawn
+    from listlint.rules.arxiv_review import is_withdrawn
 
     for judgement in judged:
         record = judgement.record
@@ -44,4 +44,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     check=arxiv_check(report),
     needs_network=True,
+    uses=USES,
 )

@@ -5,16 +5,15 @@ from __future__ import annotations
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_checks import link_verdicts
+from listlint.rules.link_checks import USES, reportable
 
 
-async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
+def check(document: Document, context: RuleContext) -> list[Diagnostic]:
     from listlint.net.verdicts import Kind
 
-    results = await link_verdicts(document, context)
     return [
         context.diagnostic(link.url_span, f"dead link: {verdict.reason}", url=link.url)
-        for link, verdict in results.reportable()
+        for link, verdict in reportable(document, context)
         if verdict.kind is Kind.DEAD
     ]
 
@@ -26,4 +25,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     check=check,
     needs_network=True,
+    uses=USES,
 )

@@ -9,29 +9,20 @@ from __future__ import annotations
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_checks import engine_for, link_verdicts
-
-REPORTED_KEY = "net.network-unavailable-reported"
+from listlint.rules.link_checks import USES, first_unchecked_document, unchecked_links
 
 
-async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
-    from listlint.net.verdicts import Kind
-
-    results = await link_verdicts(document, context)
-    if not results.network_down:
+def check(document: Document, context: RuleContext) -> list[Diagnostic]:
+    facts = context.facts
+    if facts is None or first_unchecked_document(context) != document.path:
         return []
-    unchecked = [
-        link for link, verdict in results.pairs if verdict.network_failure or verdict.kind is Kind.OFFLINE
-    ]
-    reported: list[bool] = context.services.get(REPORTED_KEY, list)
-    if not unchecked or reported:
+    unchecked = unchecked_links(document, context)
+    if not unchecked:
         return []
-    reported.append(True)
-    count = len(engine_for(context.services).not_checked())
-    link = unchecked[0]
+    count = facts.not_checked
     return [
         context.diagnostic(
-            link.url_span,
+            unchecked[0].url_span,
             f"network unavailable, {count} link{'s' if count != 1 else ''} not checked",
             url=None,
         )
@@ -45,4 +36,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     check=check,
     needs_network=True,
+    uses=USES,
 )

@@ -7,17 +7,16 @@ from urllib.parse import urlsplit
 from listlint.diagnostics import Diagnostic, Fix, Severity
 from listlint.document.model import Document, Link
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_checks import link_verdicts
+from listlint.rules.link_checks import USES, reportable
 
 # Only these kinds have the URL itself at ``url_span`` (a reference use does not).
 REWRITABLE = ("inline", "autolink", "html", "image")
 LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "auth", "sso", "session")
 
 
-async def check(document: Document, context: RuleContext) -> list[Diagnostic]:
-    results = await link_verdicts(document, context)
+def check(document: Document, context: RuleContext) -> list[Diagnostic]:
     found = []
-    for link, verdict in results.reportable():
+    for link, verdict in reportable(document, context):
         if verdict.moved_to is None or verdict.kind != "ok":
             continue
         target = with_fragment(verdict.moved_to, link.url)
@@ -73,4 +72,5 @@ RULE = Rule(
     check=check,
     fixable=True,
     needs_network=True,
+    uses=USES,
 )

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document, Entry, Span
-from listlint.rules.arxiv_checks import arxiv_check
+from listlint.rules.arxiv_checks import USES, arxiv_check
 from listlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from listlint.net.arxiv_review import ArxivReview, Judgement
+    from listlint.rules.arxiv_review import ArxivReview, Judgement
 
 __all__ = ["RULE"]
 
@@ -70,5 +70,6 @@ RULE = Rule(
     severity=Severity.WARNING,
     check=arxiv_check(report),
     needs_network=True,
+    uses=USES,
     options={"tolerance-days": 60},
 )
