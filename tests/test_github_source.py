@@ -15,7 +15,7 @@ from listlint.config import Settings
 from listlint.document.model import Link, Span
 from listlint.gather.plain_http import PlainHttp
 from listlint.gather.sources import Lookup, MetadataSource
-from listlint.net.sources.github import GithubSource, github_source, inactive_note, parse_repo_link
+from listlint.net.sources.github import GithubSource, github_source, parse_repo_link
 
 TOKEN = "fake-token-0123456789"
 
@@ -340,8 +340,9 @@ def test_ttl_per_outcome() -> None:
 def test_without_a_token_the_source_is_inactive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     assert github_source(Settings()) is None
-    note = inactive_note(Settings())
-    assert note is not None and "GITHUB_TOKEN" in note.message
+    note = github_source.inactive_note(Settings(), [link("https://github.com/a/b"), link("https://x.org")])
+    assert note is not None and "GITHUB_TOKEN" in note.message and "1 repository link " in note.message
+    assert github_source.inactive_note(Settings(), [link("https://github.com/features")]) is None
 
 
 def test_the_factory_reads_token_and_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -351,7 +352,7 @@ def test_the_factory_reads_token_and_endpoints(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("GITHUB_SERVER_URL", raising=False)
     made = github_source(Settings())
     assert made is not None and made.graphql_url == "https://api.github.com/graphql"
-    assert inactive_note(Settings()) is None
+    assert github_source.inactive_note(Settings(), [link("https://github.com/a/b")]) is None
     assert TOKEN not in repr(made)
     monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.com/api/v3")
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://ghe.example.com")

@@ -37,7 +37,7 @@ import asyncio
 import json as jsonlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -54,9 +54,9 @@ if TYPE_CHECKING:
 __all__ = [
     "GithubSource",
     "RepoLink",
+    "GithubFactory",
     "github_source",
     "parse_repo_link",
-    "inactive_note",
     "TOKEN_NOTE",
 ]
 
@@ -65,8 +65,8 @@ DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql"
 DEFAULT_SERVER_URL = "https://github.com"
 BATCH_SIZE = 100
 TOKEN_NOTE = (
-    "no GitHub token: repository links were crawled page by page; set GITHUB_TOKEN "
-    "(any token, no scopes needed) to check them exactly and fast through the GitHub API"
+    "no GitHub token: {count} repository {noun} not looked up in the GitHub API; "
+    "a token (GITHUB_TOKEN, any token, no scopes needed) makes the check exact and fast"
 )
 
 # First path segments of github.com that are GitHub's own pages, never an
@@ -204,27 +204,36 @@ def find_token(settings: Settings, environ: Mapping[str, str]) -> str:
     return environ.get(variable, "").strip()
 
 
-def github_source(settings: Settings) -> GithubSource | None:
+class GithubFactory:
     """The registry's factory: a source when a token is set, else None (inactive)."""
-    token = find_token(settings, os.environ)
-    if not token:
-        return None
-    endpoints = find_endpoints(settings, os.environ)
-    return GithubSource(
-        token=token,
-        graphql_url=endpoints.graphql_url,
-        server_host=endpoints.server_host,
-        max_wait=float(settings.get("max-retry-after")),
-        found_ttl=float(settings.get("cache-max-age")),
-        missing_ttl=float(settings.get("cache-failure-age")),
-    )
+
+    def __call__(self, settings: Settings) -> GithubSource | None:
+        token = find_token(settings, os.environ)
+        if not token:
+            return None
+        endpoints = find_endpoints(settings, os.environ)
+        return GithubSource(
+            token=token,
+            graphql_url=endpoints.graphql_url,
+            server_host=endpoints.server_host,
+            max_wait=float(settings.get("max-retry-after")),
+            found_ttl=float(settings.get("cache-max-age")),
+            missing_ttl=float(settings.get("cache-failure-age")),
+        )
+
+    def inactive_note(self, settings: Settings, links: Iterable[Link]) -> SourceNote | None:
+        """The run note of a run without a token that has repository links."""
+        if find_token(settings, os.environ):
+            return None
+        host = find_endpoints(settings, os.environ).server_host
+        count = sum(1 for link in links if parse_repo_link(link.url.strip(), host) is not None)
+        if not count:
+            return None
+        noun = "link" if count == 1 else "links"
+        return SourceNote(NAME, TOKEN_NOTE.format(count=count, noun=noun), {"links": count})
 
 
-def inactive_note(settings: Settings) -> SourceNote | None:
-    """The run note of a run without a token (None when the source is active)."""
-    if find_token(settings, os.environ):
-        return None
-    return SourceNote(NAME, TOKEN_NOTE)
+github_source = GithubFactory()
 
 
 # -- the source -----------------------------------------------------------------
