@@ -368,6 +368,13 @@ def test_the_factory_reads_token_and_endpoints(monkeypatch: pytest.MonkeyPatch) 
     assert made is not None and made.graphql_url == "http://127.0.0.1:9/graphql"
 
 
+def test_a_token_that_cannot_be_a_header_is_no_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "two words")
+    assert github_source(Settings()) is None
+    monkeypatch.setenv("GITHUB_TOKEN", "line\nbreak")
+    assert github_source(Settings()) is None
+
+
 def test_github_token_env_names_another_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.setenv("LIST_BOT_TOKEN", TOKEN)

@@ -200,8 +200,10 @@ def find_endpoints(settings: Settings, environ: Mapping[str, str]) -> Endpoints:
 
 
 def find_token(settings: Settings, environ: Mapping[str, str]) -> str:
+    """The token, or "" (none, or one that cannot be sent as a header)."""
     variable = settings.get("github-token-env") or "GITHUB_TOKEN"
-    return environ.get(variable, "").strip()
+    token = environ.get(variable, "").strip()
+    return token if token.isascii() and token.isprintable() and " " not in token else ""
 
 
 class GithubFactory:
@@ -272,6 +274,7 @@ class GithubSource:
         found_ttl: float = 86400.0,
         missing_ttl: float = 3600.0,
         attempts: int = 2,
+        retry_delay: float = 1.0,
     ) -> None:
         self._token = token
         self.graphql_url = graphql_url
@@ -280,6 +283,7 @@ class GithubSource:
         self.found_ttl = found_ttl
         self.missing_ttl = missing_ttl
         self.attempts = attempts
+        self.retry_delay = retry_delay
         self.requests = 0
         self.remaining: int | None = None
         self.cost = 1
@@ -355,7 +359,7 @@ class GithubSource:
 
     async def fetch_batch(self, keys: list[str], http: SourceHttp) -> dict[str, Lookup]:
         failure = ""
-        for _attempt in range(self.attempts):
+        for attempt in range(self.attempts):
             if self.stopped:
                 return unchecked(keys, self.stopped)
             if self.remaining is not None and self.remaining < self.cost:
@@ -368,6 +372,8 @@ class GithubSource:
                 return unchecked(keys, stop.reason)
             except Unanswered as exc:
                 failure = exc.reason
+                if attempt + 1 < self.attempts:
+                    await asyncio.sleep(self.retry_delay)
                 continue
             self.failed_batches = 0
             return answers
