@@ -6,10 +6,25 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Diagnostic", "Fix", "Rule", "RuleContext", "Severity", "__version__", "lint_text"]
+__all__ = [
+    "Diagnostic",
+    "Facts",
+    "Fix",
+    "Lookup",
+    "MetadataSource",
+    "Rule",
+    "RuleContext",
+    "Severity",
+    "SourceHttp",
+    "SourceNote",
+    "__version__",
+    "lint_text",
+]
 
 if TYPE_CHECKING:
     from listlint.diagnostics import Diagnostic, Fix, Severity
+    from listlint.gather.facts import Facts
+    from listlint.gather.sources import Lookup, MetadataSource, SourceHttp, SourceNote
     from listlint.pipeline import lint_text
     from listlint.rules.base import Rule, RuleContext
 
@@ -20,6 +35,11 @@ _HOMES = {
     "Fix": "listlint.diagnostics",
     "Severity": "listlint.diagnostics",
     "lint_text": "listlint.pipeline",
+    "Facts": "listlint.gather.facts",
+    "Lookup": "listlint.gather.sources",
+    "MetadataSource": "listlint.gather.sources",
+    "SourceHttp": "listlint.gather.sources",
+    "SourceNote": "listlint.gather.sources",
     "Rule": "listlint.rules.base",
     "RuleContext": "listlint.rules.base",
 }

@@ -46,7 +46,9 @@ class PlainHttp:
                         raise SourceUnavailable(f"response larger than {max_bytes} bytes")
             finally:
                 await response.aclose()
-        except httpx.HTTPError as exc:
+        except SourceUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - httpx errors, a resolver's, a transport's
             raise SourceUnavailable(type(exc).__name__) from exc
         return httpx.Response(
             response.status_code, headers=response.headers, content=bytes(body), request=request

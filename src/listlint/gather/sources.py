@@ -23,8 +23,13 @@ Writing a source (built-in ones live in ``listlint.net.sources``)::
         def vouches_for(self, link: Link, lookup: Lookup) -> bool:
             ...  # True: this answer settles the link, the crawler skips it
 
+Optional members: ``notes() -> list[SourceNote]`` (extra run notes) and
+``key_noun`` (how run notes call the keys, plural: ``"IDs"``; default ``"keys"``).
+
 A third-party package adds a source through the ``listlint.sources``
-entry-point group (an object or a zero-argument factory).
+entry-point group: a factory ``make_source(settings) -> source | None``
+(``None``: inactive this run), or a ready source object.  See
+:mod:`listlint.gather.registry`.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from listlint.gather.facts import Facts, url_key
@@ -233,17 +234,18 @@ class Gathering:
             await self.engine.settle()
             network_down = self.engine.network_down
             not_checked = len(self.engine.not_checked()) if network_down else 0
+        frozen = MappingProxyType
         return Facts(
-            sources={run.source.name: run.source for run in runs},
-            lookups={run.source.name: dict(run.lookups) for run in runs},
-            verdicts=verdicts,
-            in_scope={scope.document.path: scope.links for scope in self.scopes},
-            crawled={scope.document.path: scope.web for scope in self.scopes} if self.crawl else {},
+            sources=frozen({run.source.name: run.source for run in runs}),
+            lookups=frozen({run.source.name: frozen(dict(run.lookups)) for run in runs}),
+            verdicts=frozen(verdicts),
+            in_scope=frozen({scope.document.path: scope.links for scope in self.scopes}),
+            crawled=frozen({scope.document.path: scope.web for scope in self.scopes} if self.crawl else {}),
             documents=tuple(scope.document for scope in self.scopes),
             changed_lines=self.changed_lines,
             network_down=network_down,
             not_checked=not_checked,
-            reasons={run.source.name: reason for run in runs if (reason := first_reason(run))},
+            reasons=frozen({run.source.name: reason for run in runs if (reason := first_reason(run))}),
             notes=tuple(self.run_notes(runs, network_down, not_checked)),
         )
 
@@ -255,7 +257,7 @@ class Gathering:
         keys: dict[str, None] = {}
         for scope in self.scopes:
             for link in scope.links:
-                key = source.key(link)
+                key = key_of(source, link)
                 if key is not None:
                     keys[key] = None
         run = SourceRun(source, list(keys))
@@ -316,16 +318,28 @@ class Gathering:
             return
 
     def source_http(self) -> SourceHttp:
-        """The sources' HTTP stack (one per run, made on first use)."""
+        """The sources' HTTP stack (one per run, made on first use).
+
+        The run's transport when one is injected; otherwise the link engine's
+        kind of transport (HTTP/2, a pool per origin, the run's resolver).  A
+        source's endpoints come from the configuration, not from the list, so
+        they may be on a private network (a GitHub Enterprise server, a local
+        mirror): the private-address guard is the crawl's, not theirs.
+        """
         if self.http is None:
             import httpx
 
             from listlint.gather.plain_http import PlainHttp
+            from listlint.net.addresses import system_resolver
             from listlint.net.policy import EnginePolicy
+            from listlint.net.transport import build_transport
 
             policy = EnginePolicy.from_settings(self.settings)
+            transport = self.network.transport or build_transport(
+                self.network.resolver or system_resolver(), allow_private=True, max_connections=4
+            )
             client = httpx.AsyncClient(
-                transport=self.network.transport,
+                transport=transport,
                 timeout=httpx.Timeout(policy.timeout),
                 headers={"User-Agent": policy.user_agent},
                 follow_redirects=False,
@@ -359,10 +373,7 @@ class Gathering:
         import asyncio
 
         for run in runs:
-            try:
-                key = run.source.key(link)
-            except Exception:  # noqa: BLE001 - a broken source vouches for nothing
-                continue
+            key = key_of(run.source, link)
             if key is None:
                 continue
             if run.task is not None and key not in run.lookups:
@@ -421,6 +432,19 @@ class Gathering:
             await self.http.client.aclose()
         if self.cache is not None:
             self.cache.close()
+
+
+def key_of(source: MetadataSource, link: Link) -> str | None:
+    """``source.key(link)``; a source whose ``key`` breaks is a broken plugin (exit 2)."""
+    from listlint.errors import PluginError
+
+    try:
+        key = source.key(link)
+    except Exception as exc:
+        raise PluginError(f"source {source.name!r}: key() raised {type(exc).__name__}") from exc
+    if key is not None and not isinstance(key, str):
+        raise PluginError(f"source {source.name!r}: key() returned {type(key).__name__}, not a string")
+    return key
 
 
 def namespace(source: MetadataSource) -> str:

@@ -155,7 +155,12 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         "Retries of an arXiv API request after a 429/5xx or a failed connection.",
         validate=not_negative,
     ),
-    Option("arxiv-timeout", 30.0, "Seconds to wait for the arXiv API.", validate=positive),
+    Option(
+        "arxiv-timeout",
+        30.0,
+        "Seconds one arXiv API request may take in all, from connecting to the last byte.",
+        validate=positive,
+    ),
     Option("arxiv-cache-days", 30.0, "Days arXiv metadata stays cached.", validate=not_negative),
     # GitHub repositories (LL8xx): the token's variable and the endpoints.
     Option(

@@ -51,7 +51,7 @@ class Summary:
             "by_rule": dict(self.by_rule),
             "fixed": self.fixed,
         }
-        if self.notes:  # added in 0.2 (optional: version 1 readers may ignore it)
+        if self.notes:  # optional, so version 1 readers that do not know it are unaffected
             found["notes"] = [note.to_dict() for note in self.notes]
         return found
 
