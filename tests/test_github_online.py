@@ -150,6 +150,20 @@ def test_an_api_outage_is_one_warning_and_the_links_are_crawled(
     assert "4 repositories" in result.diagnostics[0].message
 
 
+def test_a_redirecting_api_gets_no_token_elsewhere(
+    api: FakeGithub, site: Sniffer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    with Sniffer() as elsewhere:
+        api.redirect_to = elsewhere.url
+        listing = tmp_path / "README.md"
+        listing.write_text(LIST, encoding="utf-8")
+        result = run(listing, api, site, tmp_path / "cache")
+        assert set(elsewhere.authorizations) <= {None}
+    assert [d.name for d in result.diagnostics] == ["github-unchecked"]
+    assert set(site.authorizations) == {None}
+
+
 def test_the_cli_never_prints_the_token(
     api: FakeGithub,
     tmp_path: Path,
