@@ -65,7 +65,7 @@ DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql"
 DEFAULT_SERVER_URL = "https://github.com"
 BATCH_SIZE = 100
 TOKEN_NOTE = (
-    "no GitHub token: {count} repository {noun} not looked up in the GitHub API; "
+    "no token: {count} repository {noun} not looked up in the GitHub API; "
     "a token (GITHUB_TOKEN, any token, no scopes needed) makes the check exact and fast"
 )
 
