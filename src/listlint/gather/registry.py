@@ -12,22 +12,27 @@ A third-party package declares, in its ``pyproject.toml``::
     example = "example_listlint.source:make_source"
 
 where ``make_source(settings)`` returns a source or ``None`` (a ready source
-object works too).  As for rule plugins, ``importlib.metadata`` is only
+object works too).  A factory may also have an optional member
+``inactive_note(settings, links) -> SourceNote | None``: the run note of a run
+in which it returned ``None`` (e.g. "no token: ... a token makes the check
+exact and fast"), given the links in scope so it can stay quiet when none
+of them is its kind.  As for rule plugins, ``importlib.metadata`` is only
 imported when an installed distribution may declare the group.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from listlint.errors import PluginError
-from listlint.gather.sources import MetadataSource
+from listlint.gather.sources import MetadataSource, SourceNote
 
 if TYPE_CHECKING:
     from listlint.config import Settings
+    from listlint.document.model import Link
 
 __all__ = [
     "BUILTIN_SOURCES",
@@ -37,6 +42,7 @@ __all__ = [
     "find_sources",
     "load_sources",
     "active_sources",
+    "inactive_notes",
 ]
 
 ENTRY_POINT_GROUP = "listlint.sources"
@@ -49,6 +55,7 @@ BUILTIN_SOURCES: tuple[str, ...] = (
     "listlint.net.sources.doi_registry:make_source",
     "listlint.net.sources.crossref:make_source",
     "listlint.net.sources.semantic_scholar:make_source",
+    "listlint.net.sources.github:github_source",
 )
 
 
@@ -135,3 +142,21 @@ def validate_source(source: Any, ref: SourceRef) -> None:
 def active_sources(settings: Settings, builtin: Iterable[str] = BUILTIN_SOURCES) -> list[MetadataSource]:
     """The run's sources: every found factory that returned a source."""
     return load_sources(find_sources(builtin), settings)
+
+
+def inactive_notes(
+    settings: Settings, links: Sequence[Link], builtin: Iterable[str] = BUILTIN_SOURCES
+) -> list[SourceNote]:
+    """The notes of factories that are off this run (their optional ``inactive_note``)."""
+    notes: list[SourceNote] = []
+    for ref in find_sources(builtin):
+        explain = getattr(load_factory(ref), "inactive_note", None)
+        if not callable(explain):
+            continue
+        try:
+            note = explain(settings, links)
+        except Exception:  # noqa: BLE001 - a note is a courtesy, never a failure
+            continue
+        if isinstance(note, SourceNote):
+            notes.append(note)
+    return notes

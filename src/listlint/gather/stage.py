@@ -143,6 +143,7 @@ def gather(
     import asyncio
 
     wanted = wanted_facts(uses)
+    from_registry = sources is None
     if sources is None:
         from listlint.gather.registry import active_sources
 
@@ -161,7 +162,22 @@ def gather(
         scopes.append(scope_of(document, settings, changed, entries))
     suggest = crawl and bool(settings.get("suggest")) and (wanted is None or WAYBACK in wanted)
     run = Gathering(settings, network or Network(), chosen, crawl, scopes, changed_lines, suggest=suggest)
-    return asyncio.run(run.gather())
+    facts = asyncio.run(run.gather())
+    if from_registry:
+        # Sources that are off this run may say why (e.g. no token), once.
+        from dataclasses import replace
+
+        from listlint.gather.registry import inactive_notes
+
+        links = [link for scope in scopes for link in scope.links]
+        off = [
+            note
+            for note in inactive_notes(settings, links)
+            if crawl or wanted is None or note.source in wanted
+        ]
+        if off:
+            facts = replace(facts, notes=(*facts.notes, *off))
+    return facts
 
 
 @dataclass(slots=True)

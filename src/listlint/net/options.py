@@ -31,6 +31,18 @@ def arxiv_batch_size(value: Any) -> Any:
     return value
 
 
+def check_env_name(value: Any) -> Any:
+    if value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise ValueError(f"{value!r} is not an environment variable name")
+    return value
+
+
+def check_web_url(value: Any) -> Any:
+    if value and not re.match(r"https?://[^/?#\s]+", value, re.IGNORECASE):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
 def parse_status_ranges(items: list[str]) -> list[tuple[int, int]]:
     """``["200-299", "403"]`` -> ``[(200, 299), (403, 403)]``; ValueError on nonsense."""
     ranges = []
@@ -153,4 +165,25 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
     # Wayback suggestions for dead links (LL601).
     Option("suggest", False, "Ask the Wayback Machine for a snapshot of each dead link (an unsafe fix)."),
     Option("wayback-api-url", "https://archive.org/wayback/available", "The Wayback availability API."),
+    # GitHub repositories (LL8xx): the token's variable and the endpoints.
+    Option(
+        "github-token-env",
+        "",
+        "Environment variable holding the GitHub token (default: GITHUB_TOKEN).",
+        validate=check_env_name,
+    ),
+    Option(
+        "github-graphql-url",
+        "",
+        "GitHub GraphQL endpoint (default: $GITHUB_GRAPHQL_URL, else from $GITHUB_API_URL, "
+        "else https://api.github.com/graphql).",
+        validate=check_web_url,
+    ),
+    Option(
+        "github-server-url",
+        "",
+        "GitHub web host whose repository links the API answers "
+        "(default: $GITHUB_SERVER_URL, else https://github.com).",
+        validate=check_web_url,
+    ),
 )

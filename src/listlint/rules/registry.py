@@ -75,6 +75,12 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.published_preprint",
     "listlint.rules.published_year_mismatch",
     "listlint.rules.scholarly_unchecked",
+    "listlint.rules.github_repo_not_found",
+    "listlint.rules.github_repo_archived",
+    "listlint.rules.github_repo_renamed",
+    "listlint.rules.github_repo_disabled",
+    "listlint.rules.github_repo_stale",
+    "listlint.rules.github_unchecked",
 )
 
 
