@@ -24,6 +24,7 @@ __all__ = [
     "GENERIC_TEXTS",
     "is_generic_text",
     "is_generic_title",
+    "words_of",
     "is_badge_label",
     "link_role",
     "marker_end",

@@ -45,7 +45,7 @@ __all__ = ["parse_document"]
 # Text that is almost a link: reversed `(text)[url]`, a space between `]` and
 # `(`, a missing `]` or `)`.  Only searched for outside real links.
 REVERSED_RE = re.compile(r"\(([^()\n]*)\)\[((?:https?://|www\.)[^\[\]\s]*)\]")
-SPACED_RE = re.compile(r"\[([^\[\]\n]+)\][ \t]+\(((?:https?://|www\.)[^()\s]*)\)")
+SPACED_RE = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\][ \t]+\(((?:https?://|www\.)[^()\s]*)\)")
 UNCLOSED_PAREN_RE = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|www\.)[^()\s]*)(?=\s|$)")
 MISSING_BRACKET_RE = re.compile(r"\[([^\[\]\n]+)\(((?:https?://|www\.)[^()\s]*)\)")
 MALFORMED_PATTERNS = (REVERSED_RE, SPACED_RE, UNCLOSED_PAREN_RE, MISSING_BRACKET_RE)

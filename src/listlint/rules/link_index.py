@@ -172,11 +172,17 @@ def same_listing(a: Occurrence, b: Occurrence) -> bool:
 
     A plain page shared by entries with different titles (a venue's list of
     accepted papers, a vendor's home page for several models) is a common
-    reference, not a repeated entry.  Identifiers (arXiv, DOI, repository)
-    always name one thing, so entries sharing one are always the same.
+    reference, not a repeated entry; so is a repository shared by entries
+    with different names (two packages of one repository).  Paper
+    identifiers (arXiv, DOI, OpenReview) always name one paper, so entries
+    sharing one are always the same.
     """
-    if not (a.is_page and b.is_page) or a.entry is None or b.entry is None:
+    if a.entry is None or b.entry is None:
         return True
+    if not (a.is_page and b.is_page) and not (a.identity.startswith("github:") and a.entry is not b.entry):
+        return True
+    # A repository may hold several distinct packages (a tool and its build
+    # backend): entries naming different things are not one listing.
     names = normalize_title(a.entry.name), normalize_title(b.entry.name)
     titles = normalize_title(a.entry.title), normalize_title(b.entry.title)
     if (names[0] == names[1] and names[0] not in GENERIC_NAMES) or titles[0] == titles[1]:
