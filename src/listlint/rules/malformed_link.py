@@ -77,7 +77,7 @@ def broken(context: RuleContext, link: Link, raw: str) -> Diagnostic:
 RULE = Rule(
     code="LL101",
     name="malformed-link",
-    summary="Link syntax that renders as text: reversed (text)[url], '] (', a missing ')' or ']'; empty text.",
+    summary="Link syntax that renders as text: reversed (text)[url], '] (', a missing ')' or ']'.",
     severity=Severity.ERROR,
     check=check,
     fixable=True,
