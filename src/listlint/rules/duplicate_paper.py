@@ -37,6 +37,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                 f"duplicate paper: {link.url} is the same {kind_name(first.identity)} "
                 f"({first.identity}) as {first.link.url}, already listed at line {first_line}",
                 url=link.url,
+                # One repository under two names is likely, not certainly, one listing.
+                severity=Severity.WARNING if first.identity.startswith("github:") else None,
             )
 
 

@@ -78,7 +78,7 @@ RULE = Rule(
     code="LL102",
     name="separator-style",
     summary="The ':' or '|' after an entry's link is fullwidth, or badly spaced.",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # style (see README, Severity)
     check=check,
     fixable=True,
 )
