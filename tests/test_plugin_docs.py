@@ -31,7 +31,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
     assert main(["check", "--select", "X101", "--output-format", "json", "--exit-zero"]) == 0
     report = json.loads(capsys.readouterr().out)
-    return [d for f in report["files"] for d in f["diagnostics"]] if "files" in report else report["diagnostics"]
+    return (
+        [d for f in report["files"] for d in f["diagnostics"]] if "files" in report else report["diagnostics"]
+    )
 
 
 def test_the_example_plugin_reports_the_entry_with_code_only(
@@ -45,7 +47,9 @@ def test_the_example_plugin_reports_the_entry_with_code_only(
 
 
 def test_a_plugin_without_docs_url_has_no_help_url(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = block("python plugin").replace('    docs_url="https://example.org/listlint-rules/paper-needs-code",\n', "")
+    source = block("python plugin").replace(
+        '    docs_url="https://example.org/listlint-rules/paper-needs-code",\n', ""
+    )
     assert "docs_url" not in source
     (project / "paper_rules.py").write_text(source, encoding="utf-8")
     found = run(capsys)

@@ -114,6 +114,13 @@ HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
     "linkedin.com": frozenset({"trk", "trackingid"}),
 }
 
+# Host parameters that are reported only beside another tracker: a share
+# source code (``s=20``) alone identifies no one.
+QUIET_ALONE: dict[str, frozenset[str]] = {
+    "twitter.com": frozenset({"s"}),
+    "x.com": frozenset({"s"}),
+}
+
 ARXIV_HOSTS: frozenset[str] = frozenset(
     {
         "arxiv.org",
@@ -340,8 +347,11 @@ def is_tracking_param(name: str, host: str = "") -> bool:
     key = unquote(name).lower()
     if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
         return True
-    host = host.lower().removeprefix("www.").removeprefix("m.")
-    return key in HOST_TRACKING_PARAMS.get(host, frozenset())
+    return key in HOST_TRACKING_PARAMS.get(bare_host(host), frozenset())
+
+
+def bare_host(host: str) -> str:
+    return host.lower().removeprefix("www.").removeprefix("m.")
 
 
 def query_bounds(url: str) -> tuple[int, int] | None:
@@ -363,7 +373,10 @@ def tracking_params(url: str) -> list[str]:
         return []
     host = host_of(url)
     names = [piece.split("=", 1)[0] for piece in url[bounds[0] : bounds[1]].split("&")]
-    return [name for name in names if name and is_tracking_param(name, host)]
+    found = [name for name in names if name and is_tracking_param(name, host)]
+    if found and all(name.lower() in QUIET_ALONE.get(bare_host(host), ()) for name in found):
+        return []  # x.com's ?s=20 alone says which app shared it, and no one is tracked
+    return found
 
 
 def strip_tracking(url: str) -> str:

@@ -268,7 +268,7 @@ class DocumentBuilder:
             else None
         )
         primary = choose_primary(links, roles, title_link)
-        name = title_link.text if title_link is not None else next((t for t in cells_text if t), "")
+        name = title_link.text if title_link is not None else row_title(cells_text)
         badges = tuple(tag for tag in map(badge_tag, links) if tag is not None)
         self.document.entries.append(
             Entry(
@@ -760,6 +760,17 @@ def plain_piece(content: str, start: int, end: int) -> tuple[str, int]:
         piece = piece[: cut.start()]
     name = strip_markup(piece).strip(TITLE_STRIP)
     return name, start + len(piece)
+
+
+ENUMERATOR_RE = re.compile(r"^\(?\d{1,4}[.)]\s*")
+
+
+def row_title(cells: list[str]) -> str:
+    """A row's title written as text: its first cell with text, up to a run of spaces
+    or a line break (``| 1) MEM1  This work introduces ... |``), without its number."""
+    first = next((cell for cell in cells if cell.strip()), "")
+    first = re.split(r"\s{2,}|<br\s*/?>", first.strip(), maxsplit=1)[0]
+    return ENUMERATOR_RE.sub("", first).strip()
 
 
 def text_without_links(content: str, start: int, end: int, located: LocatedLinks) -> str:

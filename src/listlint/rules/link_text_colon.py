@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from listlint.diagnostics import Diagnostic, Edit, Severity
@@ -10,12 +11,17 @@ from listlint.rules.base import Rule, RuleContext
 from listlint.rules.entry_parts import starts_with_link
 
 
+SHORTCODE_END_RE = re.compile(r":[a-z0-9_+\-]+:$")
+
+
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     text = document.source.text
     for entry in document.entries:
         first = entry.primary_link
         if first is None or not first.text.rstrip().endswith(":"):
             continue  # the cheap test first: most entries have no colon in the link text
+        if SHORTCODE_END_RE.search(first.text.rstrip()):
+            continue  # "[Cloudsmith :heavy_dollar_sign:](url)" ends in an emoji, not a colon
         link = starts_with_link(document, entry)
         if link is None or link.kind != "inline":
             continue

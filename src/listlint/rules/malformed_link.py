@@ -38,6 +38,13 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                 yield context.diagnostic(
                     link.span, f"link to {link.url or '(nothing)'} has empty text", url=link.url or None
                 )
+            elif link.url.startswith("[") and RUN_ON_RE.search(link.url):
+                yield context.diagnostic(
+                    link.span,
+                    f"the destination of {raw[:60]!r} is a whole Markdown link, so the link goes to "
+                    "a relative URL; write '(url)'",
+                    url=link.url,
+                )
             elif RUN_ON_RE.search(link.url):
                 yield context.diagnostic(
                     link.span,
