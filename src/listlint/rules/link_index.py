@@ -141,15 +141,15 @@ def build_index(document: Document) -> LinkIndex:
         if link.kind not in CHECKED_KINDS or not link.is_web:
             continue
         section = bisect.bisect_right(starts, link.span.start) - 1
-        entry = entries.get(link.span.start)
+        owner = entries.get(link.span.start)
         found.append(
             Occurrence(
                 link,
-                entry,
+                owner,
                 section,
                 normalize_url(link.url),
                 identity_of(link.url),
-                groups.get(id(entry), -1) if entry is not None else -1,
+                groups.get(id(owner), -1) if owner is not None else -1,
                 feeds[section] if section >= 0 else False,
             )
         )

@@ -10,7 +10,6 @@ from listlint.document.model import Document, Span
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.entry_parts import starts_with_link
 
-
 SHORTCODE_END_RE = re.compile(r":[a-z0-9_+\-]+:$")
 
 
