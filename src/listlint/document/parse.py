@@ -238,10 +238,13 @@ class DocumentBuilder:
             return
         first = row.map[0] + 1 + line_offset
         links: list[Link] = []
+        title_cell: list[Link] | None = None  # the links of the first cell with text
         hint = 0
         for cell in cells:
             located = self.collect_links(cell, line_offset, first_line=first, hint=hint)
             links.extend(located.links)
+            if title_cell is None and NAMING_CELL_RE.search(cell.content):
+                title_cell = located.links
             hint = max(hint, located.imap.to_source(len(cell.content)) - self.source.line_offset(first))
         if not any(link.kind != "image" for link in links):
             return
@@ -250,13 +253,15 @@ class DocumentBuilder:
         text = self.source.text
         roles = tuple(link_role(link, text[link.text_span.start : link.text_span.end]) for link in links)
         cells_text = [plain_text(cell.children).strip() for cell in cells]
-        # A row's title link is its first link, unless that is a badge or a
-        # generic text (| Title | [Paper](url), [Tweet](url) |).
+        # A row's title link is the first link of its first cell with text,
+        # unless that is a badge or a generic text (| Title | [Paper](url) |,
+        # | **CLEVR-ATVC** | [its paper](url) |: the title is the cell's text).
+        in_title_cell = {id(link) for link in title_cell or ()}
         first_link = next(
             (
                 link
                 for link, role in zip(links, roles, strict=True)
-                if role != "badge" and link.kind != "image"
+                if role != "badge" and link.kind != "image" and id(link) in in_title_cell
             ),
             None,
         )
@@ -762,13 +767,15 @@ def plain_piece(content: str, start: int, end: int) -> tuple[str, int]:
     return name, start + len(piece)
 
 
+# A cell that can name a row: it has a letter (not only a date or a number).
+NAMING_CELL_RE = re.compile(r"[^\W\d_]")
 ENUMERATOR_RE = re.compile(r"^\(?\d{1,4}[.)]\s*")
 
 
 def row_title(cells: list[str]) -> str:
     """A row's title written as text: its first cell with text, up to a run of spaces
     or a line break (``| 1) MEM1  This work introduces ... |``), without its number."""
-    first = next((cell for cell in cells if cell.strip()), "")
+    first = next((cell for cell in cells if NAMING_CELL_RE.search(cell)), "")
     first = re.split(r"\s{2,}|<br\s*/?>", first.strip(), maxsplit=1)[0]
     return ENUMERATOR_RE.sub("", first).strip()
 

@@ -27,6 +27,11 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             groups.setdefault(key, []).append(entry)
     group_labels = labels_of_groups(document)
     has_subheadings = any(section.level > 1 for section in document.sections)
+    # Items above the table of contents (its first item links an in-page
+    # anchor) are the introduction's bullet points, not entries.
+    toc_start = next(
+        (e.span.start for e in document.entries if e.title_link is not None and e.title_link.is_anchor), -1
+    )
     link_starts = sorted(link.span.start for link in document.links if link.kind != "image")
     for (_, depth), entries in groups.items():
         if depth > 1:
@@ -40,6 +45,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         following = {id(a): b.span.start for a, b in zip(entries, entries[1:], strict=False)}
         for entry in entries:
             if has_link(entry) or not entry.raw.strip(" -*+\t") or entry.span.end in group_labels:
+                continue
+            if entry.span.start < toc_start:
                 continue
             if links_below(document, entry, following.get(id(entry)), link_starts):
                 continue  # its links sit in the block right below it (an HTML <div> of buttons)

@@ -88,9 +88,10 @@ class Occurrence:
     section: int  # index into document.sections; -1 before the first heading
     key: str  # normalize_url(link.url)
     identity: str  # paper_identity(link.url)
-    # The sub-group inside the section: the offset of the innermost list item
-    # without a link that holds this entry (``* HTTP Client`` over its
-    # crates), or -1.  Such an item opens a sub-section like a heading does.
+    # The sub-group inside the section: the offset of the list item that
+    # holds this nested entry (``* HTTP Client`` over its crates), or -1 for a
+    # top-level entry.  An item with items below it opens a sub-section, as a
+    # heading does.
     group: int = -1
     # Whether the section is a feed (News, Updates, Highlights, Trending):
     # repeats there announce, they do not list twice.
@@ -157,7 +158,7 @@ def build_index(document: Document) -> LinkIndex:
 
 
 def sub_groups(document: Document) -> dict[int, int]:
-    """id(entry) -> the offset of its innermost ancestor item that has no link."""
+    """id(entry) -> the offset of the item it is nested in (top-level entries have none)."""
     groups: dict[int, int] = {}
     stack: list[Entry] = []
     section = None
@@ -169,9 +170,8 @@ def sub_groups(document: Document) -> dict[int, int]:
             section = entry.section
         while stack and stack[-1].depth >= entry.depth:
             stack.pop()
-        label = next((parent for parent in reversed(stack) if not has_own_link(parent)), None)
-        if label is not None:
-            groups[id(entry)] = label.span.start
+        if stack:
+            groups[id(entry)] = stack[-1].span.start
         stack.append(entry)
     return groups
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.model import Document, Link
-from listlint.identity import is_tracking_param, query_bounds, strip_tracking, tracking_params
+from listlint.identity import query_bounds, strip_tracking, tracking_params
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.link_index import link_index, url_bytes_match, url_edit
 
@@ -28,7 +28,6 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             is_attribution(n) for n in names
         ):
             continue  # a sponsor's or a badge's attribution, written on purpose
-        generic = any(is_tracking_param(name) for name in names)
         fix = None
         bounds = query_bounds(link.url)
         if bounds is not None and url_bytes_match(document, link):
@@ -43,8 +42,6 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             f"tracking parameter{'s' if len(names) > 1 else ''} {listed} in a link",
             url=link.url,
             fix=fix,
-            # Share parameters of one site (x.com's ?s=20) are harmless; say so at info.
-            severity=None if generic else Severity.INFO,
         )
 
 
