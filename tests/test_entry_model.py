@@ -229,7 +229,8 @@ def test_repeats_in_a_news_feed_or_under_two_sub_groups_are_not_duplicates(lint:
         "  * [aragog](https://gitlab.com/q/aragog) - a mapper\n"
     )
     assert codes(lint, groups, "LL201") == []
-    flat = "## Database\n\n* [aragog](https://gitlab.com/q/aragog) - a mapper\n* [aragog](https://gitlab.com/q/aragog) - a mapper\n"
+    item = "* [aragog](https://gitlab.com/q/aragog) - a mapper\n"
+    flat = "## Database\n\n" + item + item
     assert codes(lint, flat, "LL201") == [("LL201", 3), ("LL201", 4)]
 
 
