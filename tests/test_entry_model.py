@@ -287,6 +287,20 @@ def test_identity_of_paper_pages_named_by_an_arxiv_id(lint: Lint) -> None:
     assert codes(lint, text, "LL202") == [("LL202", 4), ("LL202", 5)]
 
 
+def test_two_papers_on_one_link_is_a_wrong_link_once(lint: Lint) -> None:
+    voyager = "- [Voyager: An Open-Ended Embodied Agent with Large Language Models](https://arxiv.org/abs/2305.16291)\n"
+    fireact = "- [FireAct: Toward Language Agent Fine-tuning](https://arxiv.org/abs/2305.16291)\n"
+    text = "## Agents\n\n" + fireact + voyager + "\n## Planning\n\n" + voyager + fireact
+    assert codes(lint, text, "LL2") == [("LL205", 4)]
+    renamed = (
+        "## Serving\n\n- [AQUA: Network-Accelerated Memory Offloading for LLMs](https://arxiv.org/abs/2407.21255)\n"
+        "- [Responsive ML inference in multi-tenanted environments using AQUA](https://arxiv.org/abs/2407.21255)\n"
+        "- [Orca](https://arxiv.org/abs/2401.00001)\n"
+        "- [Orca: A Distributed Serving System for Transformers](https://arxiv.org/abs/2401.00001)\n"
+    )
+    assert "LL205" not in {code for code, _ in codes(lint, renamed, "LL2")}
+
+
 def test_small_style_patterns(lint: Lint) -> None:
     shortcode = "- [Cloudsmith :heavy_dollar_sign:](https://cloudsmith.io) - Hosting.\n"
     assert codes(lint, shortcode, "LL104") == []
@@ -382,7 +396,9 @@ def test_realworld_errors_are_all_judged_true(corpora: Path) -> None:
         ("llmsys-paperlist.md", "LL501", 24),
         ("llmsys-paperlist.md", "LL201", 295),
         ("llmsys-paperlist.md", "LL201", 325),
-        ("llmsys-paperlist.md", "LL201", 336),
+        ("llmsys-paperlist.md", "LL205", 336),  # eLLM and another paper on one arXiv ID
+        ("llmsys-paperlist.md", "LL205", 654),  # GMorph and HAP on one DOI
+        ("llm-agent-papers.md", "LL205", 286),  # Voyager on FireAct's arXiv ID
         ("llmsys-paperlist.md", "LL101", 895),
         ("llmsys-paperlist.md", "LL101", 896),
         ("llmsys-paperlist.md", "LL101", 897),

@@ -315,7 +315,7 @@ TASK_RE = re.compile(r"\[([ xX])\](?=[ \t]|$)")
 EMPHASIS_RE = re.compile(r"\*\*|__|\*|_|~~")
 GAP_RE = re.compile(r"[ \t\u00a0]*(?:[:|\-–—][ \t\u00a0]+)?")
 # A venue-and-year-like piece: a year of four digits or 'NN.
-YEARISH_RE = re.compile(r"(?<![\w.])(?:19|20)\d{2}(?![\w.])|['’]\s?\d{2}(?!\w)")
+YEARISH_RE = re.compile(r"(?<![\w.])(?:19|20)\d{2}(?!\w|\.\d)|['’`]\s?\d{2}(?!\w)")
 PARENS_RE = re.compile(r"\(([^()\n]{2,60})\)")
 BOLD_RE = re.compile(r"\*\*([^*\n]{2,60})\*\*|__([^_\n]{2,60})__")
 TRAILING_RE = re.compile(
