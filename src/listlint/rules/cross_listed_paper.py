@@ -67,7 +67,10 @@ def drift(first: Occurrence, later: Occurrence) -> list[str]:
     differences = []
     a, b = first.entry, later.entry
     if a is not None and b is not None:
-        if titles_differ(normalize_title(a.title), normalize_title(b.title)):
+        # A repository's or page's "title" is often its name and a description,
+        # which copies word differently; a paper's title is fixed.
+        paper = first.identity.startswith(("arxiv:", "doi:", "openreview:"))
+        if paper and titles_differ(normalize_title(a.title), normalize_title(b.title)):
             differences.append(f"title {short(a.title)!r} here {short(b.title)!r}")
         tags_a, tags_b = stated_tags(a), stated_tags(b)
         if tags_a != tags_b and tags_a and tags_b:
