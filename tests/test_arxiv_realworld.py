@@ -86,7 +86,9 @@ def test_planted_defects_in_the_seed_list(corpora: Path, tmp_path: Path) -> None
     path.write_text(planted, encoding="utf-8")
 
     with FakeArxiv(records=records) as api:
-        settings = Settings().with_values(arxiv_api_url=api.url, arxiv_delay=0.0, cache=False, select=["LL70"])
+        settings = Settings().with_values(
+            arxiv_api_url=api.url, arxiv_delay=0.0, cache=False, select=["LL70"]
+        )
         result = lint_paths([str(path)], settings, RunOptions(online=True))
     found = {(d.line, d.name) for d in result.diagnostics}
 

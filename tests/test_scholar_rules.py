@@ -146,7 +146,7 @@ def test_a_doi_record_later_than_the_tag_is_reported_but_not_for_journal_backed_
 
 
 def test_published_preprint_is_off_by_default_and_fixes_in_the_list_style() -> None:
-    assert RULES["LL715"].default_enabled is False
+    assert RULES["LL715"].default is False
     assert select_rules([RULES["LL715"]], Settings(), online=True) == []
     assert select_rules([RULES["LL715"]], Settings().with_values(select=["LL7"]), online=True) == []
     found = run("LL715", SEED_STYLE, {"semantic-scholar": scholar_lookups(PAPERS)})

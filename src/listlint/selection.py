@@ -4,7 +4,7 @@ A selector is ``ALL``, a rule name (``duplicate-link``), a full code
 (``LL201``) or a code prefix (``LL2``).  When selectors disagree about a rule,
 the more specific one wins; at equal specificity ``ignore`` wins.
 
-A rule that is off by default (``Rule.default_enabled = False``: a rule
+A rule that is off by default (``Rule.default = False``: a rule
 that cannot be precise on most lists, or a nudge not every list wants) runs
 only when ``select`` or ``extend-select`` names it exactly, by code or name;
 ``ALL`` and prefixes leave it off.
@@ -78,8 +78,8 @@ def select_rules(
     active = []
     for rule in rules:
         chosen = max((specificity(s, rule) for s in [*select, *extend]), default=0)
-        if not rule.default_enabled and chosen < EXACT:
-            continue
+        if not rule.default and chosen < EXACT:
+            continue  # off by default: runs only when named by code or name
         dropped = max((specificity(s, rule) for s in ignore), default=0)
         if not chosen or dropped >= chosen:
             continue

@@ -33,6 +33,7 @@ def list_rules(args: argparse.Namespace) -> int:
                 "fixable": r.fixable,
                 "fix": r.fix_kind,
                 "needs_network": r.needs_network,
+                "default": r.default,
                 "summary": r.summary,
             }
             for r in rules
@@ -48,7 +49,7 @@ def list_rules(args: argparse.Namespace) -> int:
             r.severity.value,
             FIX_WORDS[r.fix_kind],
             "yes" if r.needs_network else "no",
-            r.summary,
+            r.summary if r.default else f"(off by default) {r.summary}",
         )
         for r in rules
     ]

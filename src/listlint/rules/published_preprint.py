@@ -94,6 +94,6 @@ RULE = Rule(
     check=check,
     fixable=True,
     needs_network=True,
-    default_enabled=False,
+    default=False,
     uses=(SCHOLAR,),
 )

@@ -102,17 +102,11 @@ def record_date(record: dict[str, Any]) -> datetime.date | None:
 def venue_mentions(
     document: Document, context: RuleContext, entry: Entry
 ) -> list[tuple[TagInfo, VenueMention]]:
-    """The entry's tags that name a known venue."""
-    from listlint.venues import read_tags, today_for, trailing_venue, vocabulary_for
+    """The entry's tags that name a known venue, wherever the entry puts them."""
+    from listlint.venues import tags_of
 
-    vocabulary = vocabulary_for(context)
-    today = today_for(context).year
-    if entry.tags_span is not None:
-        tags = read_tags(document, entry, vocabulary, today)
-    else:
-        trailing = trailing_venue(document, entry, vocabulary, today)
-        tags = [trailing] if trailing is not None else []
-    return [(tag, tag.venue) for tag in tags if tag.venue is not None]
+    by_entry = {id(tagged): infos for tagged, infos in tags_of(document, context)}
+    return [(tag, tag.venue) for tag in by_entry.get(id(entry), []) if tag.venue is not None]
 
 
 def has_any_tag(document: Document, context: RuleContext, entry: Entry) -> bool:
