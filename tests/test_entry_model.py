@@ -377,7 +377,7 @@ def test_rules_that_cannot_be_precise_are_off_by_default_and_selectable(lint: Li
     from listlint.rules.registry import find_plugins, load_rules
 
     off = {rule.code for rule in load_rules(find_plugins()) if not rule.default}
-    assert off == {"LL105", "LL502"}
+    assert off == {"LL105", "LL502", "LL715"}
     assert {d.code for d in lint(text)} & off == set()
     assert {d.code for d in lint(text, select=["LL105"])} == {"LL105"}
     assert {d.code for d in lint(text, extend_select=["entry-shape"])} >= {"LL105"}

@@ -103,10 +103,21 @@ def venue_mentions(
     document: Document, context: RuleContext, entry: Entry
 ) -> list[tuple[TagInfo, VenueMention]]:
     """The entry's tags that name a known venue, wherever the entry puts them."""
-    from listlint.venues import tags_of
-
-    by_entry = {id(tagged): infos for tagged, infos in tags_of(document, context)}
+    by_entry = tags_by_entry(document, context)
     return [(tag, tag.venue) for tag in by_entry.get(id(entry), []) if tag.venue is not None]
+
+
+_last: tuple[Document, dict[int, list[TagInfo]]] | None = None
+
+
+def tags_by_entry(document: Document, context: RuleContext) -> dict[int, list[TagInfo]]:
+    """``tags_of`` by entry identity, built once per document."""
+    global _last
+    if _last is None or _last[0] is not document:
+        from listlint.venues import tags_of
+
+        _last = (document, {id(entry): infos for entry, infos in tags_of(document, context)})
+    return _last[1]
 
 
 def has_any_tag(document: Document, context: RuleContext, entry: Entry) -> bool:
