@@ -44,7 +44,7 @@ from listlint.net.failures import BadRedirect, Cause, Failure, classify_error
 from listlint.net.hosts import HostState
 from listlint.net.outage import Outage
 from listlint.net.policy import EnginePolicy
-from listlint.net.redact import holds_secret, redact
+from listlint.redact import holds_secret, redact
 from listlint.net.redirects import BadLocation, origin_of, resolve_location
 from listlint.net.transport import build_transport
 from listlint.net.verdicts import (

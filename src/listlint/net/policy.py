@@ -139,7 +139,7 @@ class EnginePolicy:
     @property
     def secrets(self) -> frozenset[str]:
         """Every configured header value (as expanded), in the forms a server may echo."""
-        from listlint.net.redact import secret_forms
+        from listlint.redact import secret_forms
 
         values = [
             value

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-__all__ = ["MASK", "redact", "redact_credentials", "holds_secret", "secret_forms"]
+__all__ = ["MASK", "redact", "redact_credentials", "mask_credentials", "holds_secret", "secret_forms"]
 
 MASK = "***"
 # scheme://user:password@  (the password is anything up to the "@" of the authority)
@@ -29,6 +29,13 @@ def redact_credentials(text: str) -> str:
     if "@" not in text:
         return text
     return CREDENTIALS.sub(lambda match: match.group(1) + MASK + "@", text)
+
+
+def mask_credentials(text: str) -> str:
+    """Like :func:`redact_credentials`, but the same width (for source excerpts with carets)."""
+    if "@" not in text:
+        return text
+    return CREDENTIALS.sub(lambda match: match.group(1) + "*" * len(match.group(2)) + "@", text)
 
 
 def secret_forms(values: Iterable[str]) -> frozenset[str]:
@@ -50,10 +57,7 @@ def secret_forms(values: Iterable[str]) -> frozenset[str]:
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with every secret form masked and every URL password masked."""
     for secret in sorted(secrets, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, MASK)
-        lowered = secret.lower()
-        if lowered != secret and lowered in text.lower():
+        if secret.lower() in text.lower():  # percent-encodings differ in case
             text = re.sub(re.escape(secret), MASK, text, flags=re.IGNORECASE)
     return redact_credentials(text)
 
