@@ -239,9 +239,7 @@ class HostileServer:
         if path == "/raw-location":
             raw = parse_qs(parts.query).get("v", ["/"])[0]
             sock.sendall(
-                b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: "
-                + raw.encode("latin-1")
-                + b"\r\n\r\n"
+                b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: " + raw.encode("latin-1") + b"\r\n\r\n"
             )
             return True
         if path == "/status":

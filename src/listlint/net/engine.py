@@ -44,7 +44,6 @@ from listlint.net.failures import BadRedirect, Cause, Failure, classify_error
 from listlint.net.hosts import HostState
 from listlint.net.outage import Outage
 from listlint.net.policy import EnginePolicy
-from listlint.redact import holds_secret, redact
 from listlint.net.redirects import BadLocation, origin_of, resolve_location
 from listlint.net.transport import build_transport
 from listlint.net.verdicts import (
@@ -56,6 +55,7 @@ from listlint.net.verdicts import (
     classify_answer,
     parse_retry_after,
 )
+from listlint.redact import holds_secret, redact
 
 if TYPE_CHECKING:
     from listlint.gather.sources import SourceHttp
