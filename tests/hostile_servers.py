@@ -17,6 +17,7 @@ One raw-socket server; the request path picks the misbehaviour:
   /raw-location?v=B 302 with the Location value B written raw (LF, obs-fold, ...)
   /status?s=N&ra=V  status N with ``Retry-After: V`` (e.g. a 503 storm, Retry-After 0)
   /slow-chain?n=K   wait ``drip`` seconds, then 302 to n=K-1; n=0 answers 200
+  /hang-head        HEAD never answers; GET answers 200
   /gzip-bomb        403 with a gzip body that inflates to 100 MB
   /retry?v=VALUE    429 with ``Retry-After: VALUE``
   /retry-year       429 with Retry-After one year (in seconds)
@@ -247,6 +248,12 @@ class HostileServer:
             status = int(query.get("s", ["503"])[0])
             headers = {"Retry-After": query["ra"][0]} if "ra" in query else {}
             self._send(sock, status, headers)
+            return True
+        if path == "/hang-head":
+            if request.method == "HEAD":
+                self._stop.wait()
+                return False
+            self._send(sock, 200, {}, b"ok")
             return True
         if path == "/slow-chain":
             left = int(parse_qs(parts.query).get("n", ["0"])[0])

@@ -31,7 +31,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -125,7 +125,7 @@ class UrlRun:
     timer: asyncio.Timeout | None = None
     armed: bool = False
     last: Attempt | None = None
-    redirected_to: list[str] = field(default_factory=list)
+    current: str = ""  # the URL of the hop being fetched
 
     def arm(self) -> None:
         if not self.armed and self.timer is not None:
@@ -374,6 +374,9 @@ class LinkEngine:
                     run.timer = timer
                     verdict = await self._follow(target, run)
             except TimeoutError:
+                last = run.last.answer if run.last is not None else None
+                if last is not None and last.status in THROTTLING:
+                    self._host(run.current or target).throttled_urls += 1
                 verdict = self._out_of_time(target, run)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
@@ -513,6 +516,8 @@ class LinkEngine:
 
     async def _fetch(self, url: str, run: UrlRun | None, *, with_headers: bool = True) -> Answer | Verdict:
         host = self._host(url)
+        if run is not None:
+            run.current = url
         state = HopState(method="GET" if host.head_unreliable else "HEAD", with_headers=with_headers)
         retrying = AsyncRetrying(
             retry=retry_if_result(lambda attempt: attempt.again),
@@ -685,16 +690,31 @@ class LinkEngine:
             done, _ = await asyncio.wait({head}, timeout=self._hedge_delay(host))
             if done:
                 return head.result()
+            # The hedge is a request like any other: it needs a free slot of the
+            # host and of the run, now; without one, HEAD goes on alone.
+            if self._global.locked() or not host.try_acquire():
+                return await head
+            await self._global.acquire()
             host.hedges += 1
+            started = time.monotonic()
             get = asyncio.ensure_future(
                 asyncio.wait_for(self._send("GET", url, host, state.with_headers), timeout)
             )
+
+            def release(done: object) -> None:
+                host.record(
+                    time.monotonic() - started, answered=not get.cancelled() and get.exception() is None
+                )
+                host.release()
+                self._global.release()
+
+            get.add_done_callback(release)
             try:
                 pending: set[asyncio.Future[Answer]] = {head, get}
                 error: BaseException | None = None
                 while pending:
-                    done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                    for task in done:
+                    finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for task in finished:
                         problem = task.exception()
                         if problem is not None:
                             if task is get or error is None:
@@ -750,6 +770,12 @@ class LinkEngine:
         status = answer.status
         if state.method == "HEAD" and status >= 400 and status != 429:
             state.method, state.head_status = "GET", status
+            if status in TRANSIENT_STATUSES:
+                # GET is the retry of a 5xx (some servers fail HEAD alone): it
+                # uses one of the URL's retries, so a 5xx storm stays in budget.
+                if status in THROTTLING:
+                    host.throttled()
+                return Attempt(answer=answer, again=True)
             return Attempt(answer=answer, again=True, switch=True)
         answer = Answer(
             status=status,
@@ -767,10 +793,11 @@ class LinkEngine:
             if retry_after is not None and retry_after <= 0:
                 retry_after = None  # "now" or a date in the past: our own backoff, never at once
             if retry_after is not None and retry_after > self.policy.max_retry_after:
-                if status == 429:
+                if status in THROTTLING:
                     host.slow_down(self.policy.max_retry_after, state.epoch)
                 return Attempt(answer=answer)  # waiting that long is not worth it
-            if status == 429:
+            if status in THROTTLING:
+                # 429 and 503 ("overloaded") slow the whole host down.
                 pause = retry_after if retry_after is not None else self._backoff(state)
                 host.slow_down(pause, state.epoch)
                 return Attempt(answer=answer, again=True, wait=pause)

@@ -71,6 +71,9 @@ class HostState:
         """Hold one of this host's request slots, paced by ``interval``."""
         await self._acquire()
         try:
+            if self.exhausted:
+                yield  # the budget is spent: the holder gives up without a request
+                return
             now = time.monotonic()
             start = max(now, self.next_start)
             self.next_start = start + self.interval
@@ -80,6 +83,17 @@ class HostState:
         finally:
             self.active -= 1
             self._wake()
+
+    def try_acquire(self) -> bool:
+        """A slot now if one is free (for a hedged request), else False; release with :meth:`release`."""
+        if self.active < self.limit and not self._waiters and not self.exhausted:
+            self.active += 1
+            return True
+        return False
+
+    def release(self) -> None:
+        self.active -= 1
+        self._wake()
 
     async def _acquire(self) -> None:
         # First come, first served; a release wakes exactly the waiters that fit.
