@@ -45,7 +45,9 @@ def server() -> Iterator[HostileServer]:
         yield hostile
 
 
-def run(server: HostileServer, host: str, urls: list[str], **overrides: Any) -> tuple[list[Verdict], float, int]:
+def run(
+    server: HostileServer, host: str, urls: list[str], **overrides: Any
+) -> tuple[list[Verdict], float, int]:
     """Verdicts, wall seconds and the requests ``host`` received."""
     resolver = static_resolver({host: "127.0.0.1"})
 

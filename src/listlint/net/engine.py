@@ -198,6 +198,8 @@ class LinkEngine:
         self.counts: Counter[str] = Counter()
         self.closed = False
         self.remapped = 0
+        self.vouched = 0
+        self._excluded: set[str] = set()
         self._latencies: list[float] = []
         self._source_http: SourceHttp | None = None
 
@@ -231,6 +233,17 @@ class LinkEngine:
             self._probe_task = asyncio.ensure_future(self._probe())
         if self._probe_task is not None:
             await asyncio.shield(self._probe_task)
+
+    def wants(self, url: str) -> bool:
+        """Whether include/exclude let ``url`` be checked; the excluded are counted for the notes."""
+        if self.policy.wants(url):
+            return True
+        self._excluded.add(strip_fragment(url))
+        return False
+
+    def note_vouched(self, count: int) -> None:
+        """Links an API source settled, so not crawled (for the notes; the gather stage tells)."""
+        self.vouched += count
 
     def remap(self, url: str) -> str:
         """``url`` after the first ``remap`` rule that matches it (or as it is)."""
@@ -326,15 +339,21 @@ class LinkEngine:
     def summary(self) -> list[str]:
         """End-of-run notes: counts, rate-limited hosts and the slowest hosts."""
         verdicts = self.verdicts
-        if not verdicts:
+        if not verdicts and not self._excluded and not self.vouched:
             return []
         kinds = Counter(str(v.kind) for v in verdicts)
         cached = sum(1 for v in verdicts if v.cached)
         seconds = time.monotonic() - self.started
         parts = [f"{len(verdicts)} links checked in {seconds:.1f} s ({cached} from cache)"]
-        for kind in ("dead", "unreachable", "blocked", "private"):
+        for kind in ("dead", "unreachable", "blocked"):
             if kinds[kind]:
                 parts.append(f"{kinds[kind]} {kind}")
+        if kinds["private"]:
+            parts.append(f"{kinds['private']} skipped as private")
+        if self._excluded:
+            parts.append(f"{len(self._excluded)} excluded by config")
+        if self.vouched:
+            parts.append(f"{self.vouched} vouched for by an API source")
         if self.remapped:
             parts.append(f"{self.remapped} remapped")
         lines = ["links: " + ", ".join(parts)]
@@ -351,9 +370,8 @@ class LinkEngine:
             lines.append(
                 "links: slowest hosts: "
                 + ", ".join(
-                    f"{h.name} ({h.mean_seconds:.2f} s/request, {h.requests} requests"
-                    + (f", slowed down {h.slowed}x" if h.slowed else "")
-                    + ")"
+                    f"{h.name} ({h.mean_seconds:.2f} s/request, {h.requests} requests "
+                    f"in {h.wall_seconds:.1f} s" + (f", slowed down {h.slowed}x" if h.slowed else "") + ")"
                     for h in slow[:3]
                 )
             )

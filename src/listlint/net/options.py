@@ -51,11 +51,20 @@ def check_status_list(items: list[str]) -> list[str]:
 
 
 def check_patterns(items: list[str]) -> list[str]:
+    from listlint.net.patterns import compile_url_pattern
+
     for item in items:
-        try:
-            re.compile(item)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {item!r}: {exc}") from None
+        compile_url_pattern(item)  # ValueError naming the pattern
+    return items
+
+
+def check_remap(items: list[str]) -> list[str]:
+    """``["REGEX REPLACEMENT", ...]``: the pattern, one space, then the replacement."""
+    for item in items:
+        pattern, _, replacement = item.strip().partition(" ")
+        if not pattern or not replacement.strip():
+            raise ValueError(f"{item!r}: expected 'REGEX REPLACEMENT' (separated by a space)")
+        check_patterns([pattern])
     return items
 
 
@@ -162,6 +171,13 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         validate=check_patterns,
     ),
     Option("exclude", [], "Regexes: URLs matching one of them are not checked.", validate=check_patterns),
+    Option(
+        "remap",
+        [],
+        "URL rewrites before checking, 'REGEX REPLACEMENT' (the first match wins; the report "
+        "names the URL as written).",
+        validate=check_remap,
+    ),
     Option("hosts", {}, "Per-host tables: concurrency, interval (seconds), headers.", validate=check_hosts),
     Option(
         "allow-private-hosts",

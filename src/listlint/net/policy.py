@@ -19,6 +19,7 @@ from listlint.net.options import (
     check_user_agent,
     parse_status_ranges,
 )
+from listlint.net.patterns import UrlPattern, compile_url_pattern
 
 __all__ = ["EnginePolicy", "HostPolicy"]
 
@@ -47,8 +48,8 @@ class EnginePolicy:
     max_retry_after: float = DEFAULTS["max-retry-after"]
     user_agent: str = DEFAULTS["user-agent"]
     accept: tuple[tuple[int, int], ...] = ()
-    include: tuple[re.Pattern[str], ...] = ()
-    exclude: tuple[re.Pattern[str], ...] = ()
+    include: tuple[UrlPattern, ...] = ()
+    exclude: tuple[UrlPattern, ...] = ()
     hosts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     allow_private_hosts: bool = DEFAULTS["allow-private-hosts"]
     cache_max_age: float = DEFAULTS["cache-max-age"]
@@ -81,7 +82,7 @@ class EnginePolicy:
     host_budget_seconds: float = 30.0
     host_budget_per_link: float = 0.25
     # URL rewrites (``remap``): (pattern, replacement), applied in order.
-    remap: tuple[tuple[re.Pattern[str], str], ...] = ()
+    remap: tuple[tuple[UrlPattern, str], ...] = ()
 
     @property
     def deadline(self) -> float:
@@ -116,7 +117,9 @@ class EnginePolicy:
             values["accept"] = tuple(parse_status_ranges(get("accept")))
         for key in ("include", "exclude"):
             if get(key):
-                values[key] = tuple(re.compile(pattern) for pattern in get(key))
+                values[key] = tuple(compile_url_pattern(pattern) for pattern in get(key))
+        if get("remap"):
+            values["remap"] = tuple(parse_remap(item) for item in get("remap"))
         values.update(overrides)
         return cls(**values)
 
@@ -173,6 +176,13 @@ class EnginePolicy:
             interval=float(table.get("interval", 0.0)),
             headers=expand_headers(table.get("headers", {})),
         )
+
+
+def parse_remap(item: str) -> tuple[UrlPattern, str]:
+    """``"REGEX REPLACEMENT"`` -> (pattern, replacement); ``$1``/``\\1`` name groups."""
+    pattern, _, replacement = item.strip().partition(" ")
+    replacement = re.sub(r"\$(\d+)", r"\\\1", replacement.strip())  # lychee writes $1
+    return compile_url_pattern(pattern), replacement
 
 
 def expand_headers(headers: Mapping[str, str]) -> dict[str, str]:

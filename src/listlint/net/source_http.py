@@ -67,7 +67,9 @@ class EngineSourceHttp:
     ) -> httpx.Response:
         policy = self.engine.policy
         try:
-            first = httpx.URL(url, params=dict(params) if params else None)
+            first = httpx.URL(url)
+            if params:
+                first = first.copy_merge_params(dict(params))
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             raise SourceUnavailable("invalid URL") from exc
         if not policy.allow_private_hosts and private_literal(first.host):

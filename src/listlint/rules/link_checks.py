@@ -112,7 +112,7 @@ def links_to_check(document: Document, context: RuleContext, engine: LinkEngine)
         and link.is_web
         and context.is_changed(link.span)
         and in_shard(link.url, context.settings)
-        and engine.policy.wants(link.url)
+        and engine.wants(link.url)
     ]
 
 
