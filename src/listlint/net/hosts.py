@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 __all__ = ["HostState"]
 
 MAX_INTERVAL = 2.0
+# Two 429s within this many seconds mean the host, not one URL, is throttling.
+THROTTLE_WINDOW = 2.0
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ class HostState:
     throttled_since: float | None = None
     throttled_answers: int = 0
     rate_limited: int = 0
+    last_throttle: float = float("-inf")
     # URLs in a row that ended throttled (no answer but 429/503 in between).
     throttled_urls: int = 0
     exhausted: bool = False
@@ -127,6 +130,13 @@ class HostState:
         win the concurrency back step by step (AIMD), so a 429 that was about
         one URL, not the host, costs little.
         """
+        now = time.monotonic()
+        lone, self.last_throttle = now - self.last_throttle > THROTTLE_WINDOW, now
+        if lone and self.slowed == 0:
+            # One 429 after a calm spell is as likely about one URL (its own
+            # Retry-After is honoured) as about the host: it takes a second
+            # one, soon after, to slow the whole host down.
+            return
         if epoch != self.epoch:
             if epoch == self.epoch - 1 and self.ceiling > self.limit:
                 # More 429s from the same burst: the host, not one URL, is
