@@ -112,6 +112,12 @@ def build_parser() -> ArgumentParser:
         help="also check links to loopback, private and metadata addresses",
     )
     check.add_argument("--user-agent", metavar="TEXT", help="User-Agent header of requests")
+    check.add_argument(
+        "--suggest",
+        action="store_true",
+        default=None,
+        help="suggest a Wayback Machine snapshot for dead links (an unsafe fix)",
+    )
     for flag, meta, text in NETWORK_LIST_FLAGS:
         check.add_argument(flag, action="append", metavar=meta, help=text)
 

@@ -109,6 +109,7 @@ def network_overrides(args: argparse.Namespace) -> dict[str, object]:
         "max_concurrency": getattr(args, "max_concurrency", None),
         "allow_private_hosts": getattr(args, "allow_private_hosts", None),
         "user_agent": getattr(args, "user_agent", None),
+        "suggest": getattr(args, "suggest", None),
         "cache": False if getattr(args, "no_cache", False) else None,
         "cache_dir": str(Path(args.cache_dir).resolve()) if getattr(args, "cache_dir", None) else None,
     }

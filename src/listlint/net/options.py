@@ -184,6 +184,16 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         False,
         "Also check links to loopback, private, link-local and metadata addresses.",
     ),
+    Option(
+        "suggest",
+        False,
+        "Suggest a Wayback Machine snapshot (an unsafe fix) for each definitely dead link.",
+    ),
+    Option(
+        "wayback-api-url",
+        "https://archive.org/wayback/available",
+        "The Wayback Machine availability API asked by 'suggest'.",
+    ),
     Option("cache", True, "Keep network results in a persistent cache."),
     Option("cache-dir", "", "Cache folder (default: the user cache directory)."),
     Option("cache-max-age", 86400.0, "Seconds a successful check stays cached.", validate=not_negative),
