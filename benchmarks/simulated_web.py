@@ -79,6 +79,7 @@ class Request:
     method: str
     path: str
     headers: dict[str, str]
+    at: float = 0.0  # monotonic time of arrival
 
 
 @dataclass
@@ -196,7 +197,7 @@ class SimulatedWeb:
                     name, _, value = line.partition(":")
                     if name:
                         headers[name.strip().lower()] = value.strip()
-                self.log.append(Request(host, method, path, headers))
+                self.log.append(Request(host, method, path, headers, time.monotonic()))
                 keep = await self._respond(host, method, path, writer)
                 if not keep or headers.get("connection", "").lower() == "close":
                     return

@@ -12,6 +12,12 @@ One raw-socket server; the request path picks the misbehaviour:
   /garbage          random bytes instead of HTTP, then close
   /reset            close with RST (SO_LINGER 0) right after reading the request
   /redirect?to=URL  302 to URL (file:, javascript:, an internal address, ...)
+  /moved?to=URL     301 to URL
+  /echo?s=N&to=PATH N (a redirect) to PATH with the request's bearer token appended
+  /raw-location?v=B 302 with the Location value B written raw (LF, obs-fold, ...)
+  /status?s=N&ra=V  status N with ``Retry-After: V`` (e.g. a 503 storm, Retry-After 0)
+  /slow-chain?n=K   wait ``drip`` seconds, then 302 to n=K-1; n=0 answers 200
+  /hang-head        HEAD never answers; GET answers 200
   /gzip-bomb        403 with a gzip body that inflates to 100 MB
   /retry?v=VALUE    429 with ``Retry-After: VALUE``
   /retry-year       429 with Retry-After one year (in seconds)
@@ -219,6 +225,44 @@ class HostileServer:
         if path == "/redirect":
             target = parse_qs(parts.query).get("to", ["/"])[0]
             self._send(sock, 302, {"Location": target})
+            return True
+        if path == "/moved":
+            target = parse_qs(parts.query).get("to", ["/"])[0]
+            self._send(sock, 301, {"Location": target})
+            return True
+        if path == "/echo":
+            query = parse_qs(parts.query)
+            token = request.headers.get("authorization", "").removeprefix("Bearer ")
+            target = query.get("to", ["/"])[0]
+            target += ("&" if "?" in target else "?") + "token=" + token
+            self._send(sock, int(query.get("s", ["301"])[0]), {"Location": target})
+            return True
+        if path == "/raw-location":
+            raw = parse_qs(parts.query).get("v", ["/"])[0]
+            sock.sendall(
+                b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: " + raw.encode("latin-1") + b"\r\n\r\n"
+            )
+            return True
+        if path == "/status":
+            query = parse_qs(parts.query)
+            status = int(query.get("s", ["503"])[0])
+            headers = {"Retry-After": query["ra"][0]} if "ra" in query else {}
+            self._send(sock, status, headers)
+            return True
+        if path == "/hang-head":
+            if request.method == "HEAD":
+                self._stop.wait()
+                return False
+            self._send(sock, 200, {}, b"ok")
+            return True
+        if path == "/slow-chain":
+            left = int(parse_qs(parts.query).get("n", ["0"])[0])
+            if not self._wait(self.drip):
+                return False
+            if left <= 0:
+                self._send(sock, 200, {})
+            else:
+                self._send(sock, 302, {"Location": f"/slow-chain?n={left - 1}"})
             return True
         if path == "/gzip-bomb":
             body = gzip_bomb() if body_allowed else b""

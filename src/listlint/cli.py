@@ -26,6 +26,15 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+# Repeatable network flags, added to the config's lists (listlint.net.options).
+NETWORK_LIST_FLAGS = (
+    ("--exclude", "REGEX", "do not check URLs matching REGEX (repeatable; added to config)"),
+    ("--include", "REGEX", "check only URLs matching REGEX (repeatable; added to config)"),
+    ("--accept", "STATUS", "status codes or ranges that also count as alive, e.g. 403 or 200-299"),
+    ("--remap", "'REGEX REPLACEMENT'", "rewrite matching URLs before checking (repeatable)"),
+)
+
+
 def split_selectors(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -117,6 +126,8 @@ def build_parser() -> ArgumentParser:
         default=None,
         help="ask the Wayback Machine for a snapshot of each dead link (an unsafe fix)",
     )
+    for flag, meta, text in NETWORK_LIST_FLAGS:
+        check.add_argument(flag, action="append", metavar=meta, help=text)
 
     merge = commands.add_parser("merge-reports", help="combine JSON or SARIF reports into one")
     merge.add_argument("reports", nargs="+", metavar="REPORT", help="listlint JSON or SARIF files")

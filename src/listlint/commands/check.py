@@ -127,6 +127,7 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         "shard": args.shard,
     }
     overrides.update(network_overrides(args))
+    overrides.update(network_list_overrides(args, settings))
     if args.shard:
         try:
             parse_shard(args.shard)
@@ -161,6 +162,23 @@ def network_overrides(args: argparse.Namespace) -> dict[str, object]:
             values[key] = OPTIONS[key.replace("_", "-")].clean(value)
         except ValueError as exc:
             raise UsageError(f"{flag}: {exc}") from None
+    return values
+
+
+def network_list_overrides(args: argparse.Namespace, settings: Settings) -> dict[str, object]:
+    """``--exclude/--include/--accept/--remap``: repeatable, appended to the config's lists."""
+    from listlint.config import OPTIONS
+
+    values: dict[str, object] = {}
+    for key in ("exclude", "include", "accept", "remap"):
+        given = getattr(args, key, None)
+        if not given:
+            continue
+        try:
+            OPTIONS[key].clean(list(given))
+        except ValueError as exc:
+            raise UsageError(f"--{key}: {exc}") from None
+        values[key] = [*(settings.get(key) or []), *given]
     return values
 
 

@@ -379,11 +379,12 @@ class Gathering:
         first: dict[str, Link] = {}
         for scope in self.scopes:
             for link in scope.web:
-                if engine.policy.wants(link.url):
+                if engine.wants(link.url):  # the excluded are counted for the notes
                     first.setdefault(url_key(link.url), link)
 
         async def one(url: str, link: Link) -> Verdict | None:
             if await self.vouched(link, runs):
+                engine.note_vouched(1)
                 return None
             return await engine.check(url)
 

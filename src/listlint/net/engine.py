@@ -27,67 +27,59 @@ How a URL is decided (see :mod:`listlint.net.verdicts` for the verdicts):
 from __future__ import annotations
 
 import asyncio
-import errno
 import random
-import ssl
 import time
 from collections import Counter
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_result
 
-from listlint.net.addresses import (
-    PrivateAddressError,
-    ResolveError,
-    Resolver,
-    private_literal,
-    system_resolver,
-)
+from listlint.net.addresses import Resolver, private_literal, system_resolver
 from listlint.net.cache import Cache
+from listlint.net.failures import BadRedirect, Cause, Failure, classify_error
 from listlint.net.hosts import HostState
+from listlint.net.outage import Outage
 from listlint.net.policy import EnginePolicy
+from listlint.net.redirects import BadLocation, origin_of, resolve_location
 from listlint.net.transport import build_transport
-from listlint.net.verdicts import Kind, Verdict, bot_signs, describe_status, parse_retry_after
+from listlint.net.verdicts import (
+    TRANSIENT_STATUSES,
+    Answer,
+    Kind,
+    Verdict,
+    bot_signs,
+    classify_answer,
+    parse_retry_after,
+)
+from listlint.redact import holds_secret, redact
 
-__all__ = ["LinkEngine", "Progress", "CACHE_NAMESPACE"]
+if TYPE_CHECKING:
+    from listlint.gather.sources import SourceHttp
+
+__all__ = ["LinkEngine", "Progress", "CACHE_NAMESPACE", "Answer"]
 
 CACHE_NAMESPACE = "link"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
-TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+THROTTLING = frozenset({429, 503})
 # Error pages worth a look for the signs of a bot wall.
 SNIFF_STATUSES = frozenset({401, 403, 429, 503, 999})
-BLOCKING_STATUSES = frozenset({401, 403, 407, 451, 999})
-# Slow network failures (not "no such name") that, with no answer at all,
-# mean this machine is offline; after this many hosts the run stops trying.
-OFFLINE_HOSTS = 16
 # A GET body up to this size is read to its end, so the connection is reused.
 SMALL_BODY = 65536
-
-
-class BadRedirect(Exception):
-    """A redirect whose Location is not an http(s) URL."""
+# Share of the timeout given to the GET that follows a timed-out request.
+RETRY_AFTER_TIMEOUT_SHARE = 0.5
+# Hedge delay before any latency is known.
+FIRST_HEDGE = 1.0
 
 
 class Progress(Protocol):
     def add(self, count: int) -> None: ...
     def advance(self, host: str, *, dead: bool = False) -> None: ...
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What the server said to the last request of a hop."""
-
-    status: int
-    location: str | None = None
-    signs: str | None = None
-    head_status: int | None = None
-    retry_after: float | None = None
 
 
 @dataclass(slots=True)
@@ -97,16 +89,23 @@ class Attempt:
     answer: Answer | None = None
     failure: Verdict | None = None
     again: bool = False
+    switch: bool = False  # HEAD -> GET: a new step, not a failure
     wait: float | None = None  # None: the exponential backoff
-
-
-# Share of the timeout given to the GET that follows a timed-out request.
-RETRY_AFTER_TIMEOUT_SHARE = 0.5
 
 
 @dataclass(slots=True)
 class HopState:
+    """The per-request state machine of one hop: HEAD, then GET, then retries.
+
+    Steps: ``method`` starts as HEAD (or GET on hosts whose HEAD is
+    unreliable); an error answer or a broken HEAD switches to GET (a step of
+    its own, not a failure); transient failures are retried while tenacity's
+    stop (:meth:`LinkEngine._should_stop`) allows, waiting what
+    :meth:`LinkEngine._wait` says.
+    """
+
     method: str
+    with_headers: bool = True
     attempts: int = 0
     failures: int = 0
     timeouts: int = 0
@@ -114,6 +113,30 @@ class HopState:
     head_status: int | None = None
     last: Attempt | None = None
     epoch: int = 0
+    next_wait: float = 0.0
+    wait_for: int = -1
+
+
+@dataclass(slots=True)
+class UrlRun:
+    """One URL's deadline (armed at its first request) and its last news."""
+
+    seconds: float
+    timer: asyncio.Timeout | None = None
+    armed: bool = False
+    last: Attempt | None = None
+    current: str = ""  # the URL of the hop being fetched
+
+    def arm(self) -> None:
+        if not self.armed and self.timer is not None:
+            self.armed = True
+            self.timer.reschedule(asyncio.get_running_loop().time() + self.seconds)
+
+    def remaining(self) -> float:
+        if self.timer is None or not self.armed:
+            return self.seconds
+        when = self.timer.when()
+        return self.seconds if when is None else when - asyncio.get_running_loop().time()
 
 
 class LinkEngine:
@@ -135,9 +158,11 @@ class LinkEngine:
         progress: Progress | None = None,
         verify: Any = True,
     ) -> None:
+        policy.validate()  # a header that cannot be sent is a config error, not a verdict
         self.policy = policy
         self.cache = cache
         self.progress = progress
+        self.secrets = policy.secrets
         self._owns_client = client is None
         if client is None:
             if transport is None:
@@ -167,15 +192,16 @@ class LinkEngine:
         self._tasks: dict[str, asyncio.Task[Verdict]] = {}
         self._hosts: dict[str, HostState] = {}
         self._global = asyncio.Semaphore(policy.max_concurrency)
-        self._offline_hosts: set[str] = set()
-        self.answered = False
-        # Failures that never reached a server: names, routes, connect timeouts.
-        self._hard_failures = 0
+        self.outage = Outage()
         self._probe_task: asyncio.Future[None] | None = None
-        self.offline = False
         self.started = time.monotonic()
         self.counts: Counter[str] = Counter()
         self.closed = False
+        self.remapped = 0
+        self.vouched = 0
+        self._excluded: set[str] = set()
+        self._latencies: list[float] = []
+        self._source_http: SourceHttp | None = None
 
     # -- public ---------------------------------------------------------------
 
@@ -184,6 +210,7 @@ class LinkEngine:
         key = strip_fragment(url)
         task = self._tasks.get(key)
         if task is None:
+            self._host(self.remap(key)).links += 1
             task = asyncio.ensure_future(self._decide(key))
             self._tasks[key] = task
             if self.progress is not None:
@@ -202,13 +229,44 @@ class LinkEngine:
             if not pending:
                 break
             await asyncio.wait(pending)
-        if self._suspect_offline() and self._probe_task is None:
+        if self.outage.suspected and self._probe_task is None:
             self._probe_task = asyncio.ensure_future(self._probe())
         if self._probe_task is not None:
             await asyncio.shield(self._probe_task)
 
-    def _suspect_offline(self) -> bool:
-        return not self.answered and (self.offline or self._hard_failures > 0)
+    def wants(self, url: str) -> bool:
+        """Whether include/exclude let ``url`` be checked; the excluded are counted for the notes."""
+        if self.policy.wants(url):
+            return True
+        self._excluded.add(strip_fragment(url))
+        return False
+
+    def note_vouched(self, count: int) -> None:
+        """Links an API source settled, so not crawled (for the notes; the gather stage tells)."""
+        self.vouched += count
+
+    def remap(self, url: str) -> str:
+        """``url`` after the first ``remap`` rule that matches it (or as it is)."""
+        for pattern, replacement in self.policy.remap:
+            if pattern.search(url):
+                return pattern.sub(replacement, url, count=1)
+        return url
+
+    def source_http(self) -> SourceHttp:
+        """The run's HTTP stack for metadata sources (see :mod:`listlint.net.source_http`)."""
+        if self._source_http is None:
+            from listlint.net.source_http import EngineSourceHttp
+
+            self._source_http = EngineSourceHttp(self)
+        return self._source_http
+
+    @property
+    def answered(self) -> bool:
+        return self.outage.answered
+
+    @property
+    def offline(self) -> bool:
+        return self.outage.offline
 
     async def _probe(self) -> None:
         """With a warm cache, few requests are made: a run whose only fresh
@@ -216,13 +274,13 @@ class LinkEngine:
         alive = [v.url for v in self.verdicts if v.cached and v.kind is Kind.OK]
         if not alive:
             return
-        offline, self.offline = self.offline, False
+        offline, self.outage.offline = self.outage.offline, False
         try:
-            await self._follow(alive[0])
+            await self._follow(self.remap(alive[0]), None)
         except Exception:  # noqa: BLE001 - a probe only looks for an answer
             pass
         finally:
-            self.offline = offline and not self.answered
+            self.outage.offline = offline and not self.outage.answered
 
     @property
     def verdicts(self) -> list[Verdict]:
@@ -235,9 +293,7 @@ class LinkEngine:
     @property
     def network_down(self) -> bool:
         """No server answered this run, and some link failed for want of a network."""
-        # A few silent servers are not an outage: it takes a failure that
-        # never reached a server (DNS, connect) or many silent hosts.
-        return self._suspect_offline()
+        return self.outage.suspected
 
     def not_checked(self) -> list[Verdict]:
         """The verdicts a network outage makes meaningless (when ``network_down``)."""
@@ -256,27 +312,66 @@ class LinkEngine:
         if self._owns_client:
             await self.client.aclose()
 
+    def host_figures(self) -> list[dict[str, Any]]:
+        """Per host: links, requests, retries, hedges, seconds, requests per second."""
+        figures = []
+        for host in self._hosts.values():
+            if not host.requests and not host.rate_limited:
+                continue
+            wall = host.wall_seconds
+            figures.append(
+                {
+                    "host": host.name,
+                    "links": host.links,
+                    "requests": host.requests,
+                    "retries": host.retries,
+                    "hedges": host.hedges,
+                    "rate_limited": host.rate_limited,
+                    "seconds": round(wall, 3),
+                    "requests_per_second": round(host.requests / wall, 2)
+                    if wall > 0
+                    else float(host.requests),
+                    "mean_seconds": round(host.mean_seconds, 4),
+                }
+            )
+        return figures
+
     def summary(self) -> list[str]:
-        """End-of-run notes: counts and the slowest hosts."""
+        """End-of-run notes: counts, rate-limited hosts and the slowest hosts."""
         verdicts = self.verdicts
-        if not verdicts:
+        if not verdicts and not self._excluded and not self.vouched:
             return []
         kinds = Counter(str(v.kind) for v in verdicts)
         cached = sum(1 for v in verdicts if v.cached)
         seconds = time.monotonic() - self.started
         parts = [f"{len(verdicts)} links checked in {seconds:.1f} s ({cached} from cache)"]
-        for kind in ("dead", "unreachable", "blocked", "private"):
+        for kind in ("dead", "unreachable", "blocked"):
             if kinds[kind]:
                 parts.append(f"{kinds[kind]} {kind}")
+        if kinds["private"]:
+            parts.append(f"{kinds['private']} skipped as private")
+        if self._excluded:
+            parts.append(f"{len(self._excluded)} excluded by config")
+        if self.vouched:
+            parts.append(f"{self.vouched} vouched for by an API source")
+        if self.remapped:
+            parts.append(f"{self.remapped} remapped")
         lines = ["links: " + ", ".join(parts)]
+        limited = sorted((h for h in self._hosts.values() if h.rate_limited), key=lambda h: -h.rate_limited)
+        if limited:
+            total = sum(h.rate_limited for h in limited)
+            lines.append(
+                f"links: {total} link{'s' if total != 1 else ''} not checked because "
+                f"{'their hosts' if len(limited) > 1 else 'the host'} kept rate-limiting "
+                "(retry budget spent): " + ", ".join(f"{h.name} ({h.rate_limited})" for h in limited[:10])
+            )
         slow = sorted((h for h in self._hosts.values() if h.requests), key=lambda h: -h.mean_seconds)
         if slow:
             lines.append(
                 "links: slowest hosts: "
                 + ", ".join(
-                    f"{h.name} ({h.mean_seconds:.2f} s/request, {h.requests} requests"
-                    + (f", slowed down {h.slowed}x" if h.slowed else "")
-                    + ")"
+                    f"{h.name} ({h.mean_seconds:.2f} s/request, {h.requests} requests "
+                    f"in {h.wall_seconds:.1f} s" + (f", slowed down {h.slowed}x" if h.slowed else "") + ")"
                     for h in slow[:3]
                 )
             )
@@ -288,20 +383,56 @@ class LinkEngine:
         started = time.monotonic()
         verdict = self._cached(url)
         if verdict is None:
+            target = self.remap(url)
+            if target != url:
+                self.remapped += 1
+            run = UrlRun(seconds=self.policy.deadline)
             try:
-                verdict = await self._follow(url)
+                async with asyncio.timeout(None) as timer:
+                    run.timer = timer
+                    verdict = await self._follow(target, run)
+            except TimeoutError:
+                last = run.last.answer if run.last is not None else None
+                if last is not None and last.status in THROTTLING:
+                    self._host(run.current or target).throttled_urls += 1
+                verdict = self._out_of_time(target, run)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:  # noqa: BLE001 - a hostile server must not crash the run
                 verdict = Verdict(
-                    url=url, kind=Kind.UNREACHABLE, reason=f"unexpected error: {type(exc).__name__}: {exc}"
+                    url=url, kind=Kind.UNREACHABLE, reason=f"unexpected error: {type(exc).__name__}"
                 )
-            verdict = verdict.but(elapsed=time.monotonic() - started)
+            verdict = self._safe(verdict.but(url=url, elapsed=time.monotonic() - started))
             self._store(verdict)
         self.counts[str(verdict.kind)] += 1
         if self.progress is not None:
             self.progress.advance(host_key(url), dead=verdict.kind is Kind.DEAD)
         return verdict
+
+    def _out_of_time(self, url: str, run: UrlRun) -> Verdict:
+        limit = f"no final answer within {run.seconds:g} s (the per-URL deadline)"
+        last = run.last
+        if last is not None and last.failure is not None:
+            reason = f"{last.failure.reason}; {limit}"
+            return Verdict(
+                url=url, kind=Kind.UNREACHABLE, reason=reason, network_failure=last.failure.network_failure
+            )
+        if last is not None and last.answer is not None:
+            status = last.answer.status
+            what = "still redirecting" if status in REDIRECTS else f"last answer {status}"
+            return Verdict(url=url, kind=Kind.UNREACHABLE, status=status, reason=f"{limit}; {what}")
+        return Verdict(url=url, kind=Kind.UNREACHABLE, reason=limit)
+
+    def _safe(self, verdict: Verdict) -> Verdict:
+        """No configured secret and no URL password in what the verdict says;
+        a redirect target holding a secret is never offered as the new URL."""
+        moved_to = verdict.moved_to
+        if moved_to is not None and holds_secret(moved_to, self.secrets):
+            moved_to = None
+        reason = redact(verdict.reason, self.secrets) if verdict.reason else verdict.reason
+        if moved_to is verdict.moved_to and reason == verdict.reason:
+            return verdict
+        return verdict.but(moved_to=moved_to, reason=reason)
 
     def _cached(self, url: str) -> Verdict | None:
         if self.cache is None:
@@ -320,8 +451,14 @@ class LinkEngine:
             return  # unverifiable: never cached
         self.cache.put(CACHE_NAMESPACE, verdict.url, verdict.to_cache(), ttl)
 
-    async def _follow(self, url: str) -> Verdict:
-        """Follow the redirect chain of ``url`` hop by hop."""
+    # -- redirect following -----------------------------------------------------
+
+    async def _follow(self, url: str, run: UrlRun | None) -> Verdict:
+        """Follow the redirect chain of ``url`` hop by hop.
+
+        Configured headers go to the origin (scheme, host, port) of ``url``
+        only: a hop to another origin, or from https down to http, gets none.
+        """
         try:
             parts = urlsplit(url)
             host = parts.hostname or ""
@@ -332,130 +469,133 @@ class LinkEngine:
             return Verdict(url=url, kind=Kind.DEAD, reason="invalid URL (no host)")
         if not self.policy.allow_private_hosts and private_literal(host):
             return Verdict(url=url, kind=Kind.PRIVATE, reason=f"{host} is a private address")
+        home = origin_of(url)
         chain = [url]
         current = url
         moved_to: str | None = None
         permanent = True
+        dubious = False
         while True:
-            outcome = await self._fetch(current)
+            outcome = await self._fetch(current, run, with_headers=origin_of(current) == home)
             if isinstance(outcome, Verdict):
-                return self._after_chain(url, chain, outcome)
+                return self._after_chain(url, chain, outcome, dubious)
             answer = outcome
-            if answer.status in REDIRECTS and answer.location:
-                target = strip_fragment(urljoin(current, answer.location.strip()))
-                scheme = urlsplit(target).scheme.lower()
-                if scheme not in ("http", "https"):
-                    return Verdict(
-                        url=url,
-                        kind=Kind.UNREACHABLE,
-                        status=answer.status,
-                        reason=f"redirects to a non-web URL ({scheme or 'no'}: scheme); not followed",
-                    )
+            if answer.status in REDIRECTS and answer.location is not None:
+                hop = resolve_location(current, answer.location)
+                if isinstance(hop, BadLocation):
+                    verdict = Verdict(url=url, kind=Kind.UNREACHABLE, status=answer.status, reason=hop.reason)
+                    return self._after_chain(url, chain, verdict, dubious)
+                target = hop.url
+                dubious = dubious or hop.dubious
                 if chain.count(target) >= 2:
-                    return Verdict(
+                    verdict = Verdict(
                         url=url,
                         kind=Kind.DEAD,
                         status=answer.status,
                         reason="redirect loop (" + " -> ".join([*chain[-3:], target]) + ")",
                     )
+                    return self._after_chain(url, [url], verdict, dubious)
                 if len(chain) > self.policy.max_redirects:
-                    return Verdict(
+                    verdict = Verdict(
                         url=url,
                         kind=Kind.DEAD,
                         status=answer.status,
                         reason=f"more than {self.policy.max_redirects} redirects",
                     )
-                if permanent and answer.status in PERMANENT:
+                    return self._after_chain(url, [url], verdict, dubious)
+                if permanent and answer.status in PERMANENT and not hop.dubious:
                     moved_to = target
                 else:
                     permanent = False
                 chain.append(target)
                 current = target
                 continue
-            verdict = self._judge(url, answer)
-            if verdict.kind is Kind.OK and moved_to and moved_to != url:
+            verdict = classify_answer(
+                url, answer, accepts=self.policy.accepts, max_retry_after=self.policy.max_retry_after
+            )
+            if verdict.kind is Kind.OK and moved_to and moved_to != url and not dubious:
                 verdict = verdict.but(moved_to=moved_to)
-            return self._after_chain(url, chain, verdict)
+            return self._after_chain(url, chain, verdict, dubious)
 
-    def _after_chain(self, url: str, chain: list[str], verdict: Verdict) -> Verdict:
+    def _after_chain(self, url: str, chain: list[str], verdict: Verdict, dubious: bool = False) -> Verdict:
         verdict = verdict.but(url=url)
+        if dubious and verdict.kind is Kind.DEAD:
+            # Where a malformed Location seemed to lead is no evidence against the link.
+            verdict = verdict.but(
+                kind=Kind.UNREACHABLE, reason=f"{verdict.reason}, after a malformed Location header"
+            )
         if len(chain) > 1 and verdict.kind is not Kind.OK:
             if verdict.kind is Kind.PRIVATE:
                 return verdict.but(reason=f"redirects to {chain[-1]}: {verdict.reason}; not followed")
             return verdict.but(reason=f"{verdict.reason} (after a redirect to {chain[-1]})")
         return verdict
 
-    def _judge(self, url: str, answer: Answer) -> Verdict:
-        status = answer.status
-        described = describe_status(status)
-        if self.policy.accepts(status) or (300 <= status < 400):
-            return Verdict(url=url, kind=Kind.OK, status=status)
-        if status in (404, 410):
-            return Verdict(url=url, kind=Kind.DEAD, status=status, reason=described)
-        if answer.signs and status not in (404, 410):
-            return Verdict(url=url, kind=Kind.BLOCKED, status=status, reason=f"{described}, {answer.signs}")
-        if status in BLOCKING_STATUSES:
-            reason = described
-            if answer.head_status is not None and answer.head_status != status:
-                reason += f" (HEAD said {answer.head_status})"
-            return Verdict(url=url, kind=Kind.BLOCKED, status=status, reason=reason)
-        if (
-            status == 429
-            and answer.retry_after is not None
-            and answer.retry_after > self.policy.max_retry_after
-        ):
-            return Verdict(
-                url=url,
-                kind=Kind.UNREACHABLE,
-                status=status,
-                reason=f"{described}; Retry-After {answer.retry_after:.0f} s exceeds "
-                f"max-retry-after ({self.policy.max_retry_after:g} s)",
-            )
-        if status in TRANSIENT_STATUSES:
-            return Verdict(
-                url=url, kind=Kind.UNREACHABLE, status=status, reason=f"{described}, still after retries"
-            )
-        return Verdict(url=url, kind=Kind.UNREACHABLE, status=status, reason=described)
+    # -- one hop: the request state machine ---------------------------------------
 
-    # -- one hop: HEAD, GET, retries --------------------------------------------
-
-    async def _fetch(self, url: str) -> Answer | Verdict:
+    async def _fetch(self, url: str, run: UrlRun | None, *, with_headers: bool = True) -> Answer | Verdict:
         host = self._host(url)
-        state = HopState(method="GET" if host.head_unreliable else "HEAD")
+        if run is not None:
+            run.current = url
+        state = HopState(method="GET" if host.head_unreliable else "HEAD", with_headers=with_headers)
         retrying = AsyncRetrying(
             retry=retry_if_result(lambda attempt: attempt.again),
-            stop=lambda retry_state: self._should_stop(state, host),
+            stop=lambda retry_state: self._should_stop(state, host, run),
             wait=lambda retry_state: self._wait(state),
             retry_error_callback=lambda retry_state: (
                 retry_state.outcome.result() if retry_state.outcome else None
             ),
             sleep=asyncio.sleep,
         )
-        attempt: Attempt = await retrying(self._attempt, url, host, state)
+        attempt: Attempt = await retrying(self._attempt, url, host, state, run)
+        if attempt.answer is not None and attempt.answer.status in THROTTLING:
+            host.throttled_urls += 1  # still throttled after its retries
         if attempt.failure is not None:
             return attempt.failure
         assert attempt.answer is not None
         return attempt.answer
 
-    def _should_stop(self, state: HopState, host: HostState) -> bool:
+    def _should_stop(self, state: HopState, host: HostState, run: UrlRun | None) -> bool:
+        """tenacity's stop: the retry counts, the host's budget and the URL's deadline."""
         policy = self.policy
         last = state.last
-        if last is not None and last.wait == 0 and state.attempts < policy.max_retries + 4:
-            return False  # a method switch, not a failure
+        if last is not None and last.switch and state.attempts < policy.max_retries + 4:
+            return False  # HEAD -> GET: a step, not a failure
         # A 429 means "later", not "broken": it gets twice the retries.
         throttled = last is not None and last.answer is not None and last.answer.status == 429
         budget = policy.max_retries * 2 if throttled else policy.max_retries
-        return (
+        if (
             state.failures > budget
             or state.timeouts > policy.timeout_retries
             or state.connect_timeouts > 1
-            or self.offline
+            or self.outage.offline
             or host.given_up(policy.host_failure_limit)
+            or self._budget_spent(host)
+        ):
+            return True
+        # A wait that would outlive the URL's deadline is not worth starting.
+        return run is not None and self._wait(state) >= run.remaining()
+
+    def _budget_spent(self, host: HostState) -> bool:
+        policy = self.policy
+        return host.budget_spent(
+            retry_share=policy.host_retry_share,
+            retry_base=policy.host_retry_base,
+            seconds=policy.host_budget_seconds,
+            per_link=policy.host_budget_per_link,
+            max_retries=policy.max_retries,
         )
 
     def _wait(self, state: HopState) -> float:
+        """tenacity's wait (computed once per attempt, whether stop or wait asks first)."""
+        if state.wait_for != state.attempts:
+            state.wait_for = state.attempts
+            last = state.last
+            state.next_wait = 0.0 if last is not None and last.switch else self._backoff(state)
+        return state.next_wait
+
+    def _backoff(self, state: HopState) -> float:
         last = state.last
-        if last is not None and last.wait is not None:
+        if last is not None and last.wait is not None and last.wait > 0:
             return last.wait
         # Exponential backoff with "equal jitter": half fixed, half random.
         delay: float = min(
@@ -463,17 +603,22 @@ class LinkEngine:
         )
         return delay / 2 + random.uniform(0, delay / 2)
 
-    async def _attempt(self, url: str, host: HostState, state: HopState) -> Attempt:
+    async def _attempt(self, url: str, host: HostState, state: HopState, run: UrlRun | None) -> Attempt:
+        if state.attempts and not (state.last is not None and state.last.switch):
+            host.retries += 1
         state.attempts += 1
-        attempt = await self._request(url, host, state)
+        attempt = await self._request(url, host, state, run)
         state.last = attempt
-        if attempt.again and attempt.wait != 0:
+        if run is not None:
+            run.last = attempt
+        if attempt.again and not attempt.switch:
             state.failures += 1
         return attempt
 
     def _refusal(self, url: str, host: HostState) -> Attempt | None:
-        """A failure without a request: the network is down or the host was given up."""
-        if self.offline:
+        """A failure without a request: the network is down, the host was given
+        up, or its retry budget is spent."""
+        if self.outage.offline:
             return Attempt(failure=Verdict(url=url, kind=Kind.OFFLINE, reason="network unavailable"))
         if host.given_up(self.policy.host_failure_limit):
             return Attempt(
@@ -484,13 +629,21 @@ class LinkEngine:
                     reason=f"{host.name} did not answer {host.failures} requests; not tried again",
                 )
             )
+        if self._budget_spent(host):
+            host.rate_limited += 1
+            return Attempt(
+                failure=Verdict(
+                    url=url,
+                    kind=Kind.UNREACHABLE,
+                    reason=f"rate-limited: {host.name} kept answering 429/503 and its retry budget is spent",
+                )
+            )
         return None
 
-    async def _request(self, url: str, host: HostState, state: HopState) -> Attempt:
+    async def _request(self, url: str, host: HostState, state: HopState, run: UrlRun | None) -> Attempt:
         refused = self._refusal(url, host)
         if refused is not None:
             return refused
-        method = state.method
         async with host.slot(), self._global:
             # Asked again once a slot is free: requests queued behind a silent
             # host passed the first check before it failed (10,000 links on 100
@@ -498,33 +651,110 @@ class LinkEngine:
             refused = self._refusal(url, host)
             if refused is not None:
                 return refused
+            if run is not None:
+                run.arm()
             state.epoch = host.epoch
             started = time.monotonic()
             try:
-                async with asyncio.timeout(self._deadline(state)):
-                    answer = await self._send(method, url, host)
+                if state.method == "HEAD" and self.policy.hedge and self.outage.answered:
+                    # Each of HEAD and its hedge GET gets the whole timeout.  (Not
+                    # before any server answered: silence then is the network's.)
+                    answer = await self._send_hedged(url, host, state)
+                else:
+                    async with asyncio.timeout(self._timeout(state)):
+                        answer = await self._send(state.method, url, host, state.with_headers)
             except BaseException as exc:
                 host.record(time.monotonic() - started, answered=False)
                 if not isinstance(exc, Exception):
                     raise
                 return self._failed(url, host, state, exc)
-            host.record(time.monotonic() - started, answered=True)
-        self.answered = True
+            elapsed = time.monotonic() - started
+            host.record(elapsed, answered=True)
+            self._latencies.append(elapsed)
+        self.outage.saw_answer()
         return self._answered(url, host, state, answer)
 
-    def _deadline(self, state: HopState) -> float:
+    def _timeout(self, state: HopState) -> float:
         """Seconds for this attempt.
 
         After a timeout the URL is tried again with GET: a server that hangs on
         HEAD but serves GET answers that GET promptly, so it gets half the time.
-        Without this, every link to a silent server cost two full timeouts.
         """
         if state.timeouts and state.method == "GET":
             return self.policy.timeout * RETRY_AFTER_TIMEOUT_SHARE
         return self.policy.timeout
 
-    async def _send(self, method: str, url: str, host: HostState) -> Answer:
-        request = self.client.build_request(method, url, headers=host.headers)
+    def _hedge_delay(self, host: HostState) -> float:
+        """About the host's p95 answer time (the run's, early on), bounded."""
+        p95 = host.p95()
+        if p95 is None and len(self._latencies) >= 20:
+            ordered = sorted(self._latencies[-512:])
+            p95 = ordered[int(len(ordered) * 0.95)]
+        delay = FIRST_HEDGE if p95 is None else p95 * 1.5
+        delay = min(self.policy.hedge_max, max(self.policy.hedge_min, delay))
+        return min(delay, self.policy.timeout / 2)
+
+    async def _send_hedged(self, url: str, host: HostState, state: HopState) -> Answer:
+        """HEAD, and a GET beside it if HEAD is slow; the first decisive answer wins.
+
+        A HEAD answer is decisive unless it is an error (which GET settles); a
+        GET answer always is.  A link that never answers costs one timeout.
+        """
+        timeout = self.policy.timeout
+        head = asyncio.ensure_future(
+            asyncio.wait_for(self._send("HEAD", url, host, state.with_headers), timeout)
+        )
+        try:
+            done, _ = await asyncio.wait({head}, timeout=self._hedge_delay(host))
+            if done:
+                return head.result()
+            # The hedge is a request like any other: it needs a free slot of the
+            # host and of the run, now; without one, HEAD goes on alone.
+            if self._global.locked() or not host.try_acquire():
+                return await head
+            await self._global.acquire()
+            host.hedges += 1
+            started = time.monotonic()
+            get = asyncio.ensure_future(
+                asyncio.wait_for(self._send("GET", url, host, state.with_headers), timeout)
+            )
+
+            def release(done: object) -> None:
+                host.record(
+                    time.monotonic() - started, answered=not get.cancelled() and get.exception() is None
+                )
+                host.release()
+                self._global.release()
+
+            get.add_done_callback(release)
+            try:
+                pending: set[asyncio.Future[Answer]] = {head, get}
+                error: BaseException | None = None
+                while pending:
+                    finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for task in finished:
+                        problem = task.exception()
+                        if problem is not None:
+                            if task is get or error is None:
+                                error = problem  # GET's failure says more than HEAD's
+                            continue
+                        answer = task.result()
+                        if task is get:
+                            state.method = "GET"
+                            return answer
+                        if answer.status < 400 or answer.status == 429:
+                            return answer
+                        state.head_status = answer.status
+                state.method = "GET"
+                assert error is not None
+                raise error
+            finally:
+                get.cancel()
+        finally:
+            head.cancel()
+
+    async def _send(self, method: str, url: str, host: HostState, with_headers: bool = True) -> Answer:
+        request = self.client.build_request(method, url, headers=host.headers if with_headers else None)
         try:
             response = await self.client.send(request, stream=True, follow_redirects=False)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
@@ -558,7 +788,13 @@ class LinkEngine:
         status = answer.status
         if state.method == "HEAD" and status >= 400 and status != 429:
             state.method, state.head_status = "GET", status
-            return Attempt(answer=answer, again=True, wait=0)
+            if status in TRANSIENT_STATUSES:
+                # GET is the retry of a 5xx (some servers fail HEAD alone): it
+                # uses one of the URL's retries, so a 5xx storm stays in budget.
+                if status in THROTTLING:
+                    host.throttled()
+                return Attempt(answer=answer, again=True)
+            return Attempt(answer=answer, again=True, switch=True)
         answer = Answer(
             status=status,
             location=answer.location,
@@ -569,13 +805,18 @@ class LinkEngine:
         if state.head_status is not None and status < 400:
             host.head_unreliable = True
         if status in TRANSIENT_STATUSES and not answer.signs:
+            if status in THROTTLING:
+                host.throttled()
             retry_after = answer.retry_after
+            if retry_after is not None and retry_after <= 0:
+                retry_after = None  # "now" or a date in the past: our own backoff, never at once
             if retry_after is not None and retry_after > self.policy.max_retry_after:
-                if status == 429:
+                if status in THROTTLING:
                     host.slow_down(self.policy.max_retry_after, state.epoch)
                 return Attempt(answer=answer)  # waiting that long is not worth it
-            if status == 429:
-                pause = retry_after if retry_after is not None else self._wait(state)
+            if status in THROTTLING:
+                # 429 and 503 ("overloaded") slow the whole host down.
+                pause = retry_after if retry_after is not None else self._backoff(state)
                 host.slow_down(pause, state.epoch)
                 return Attempt(answer=answer, again=True, wait=pause)
             return Attempt(answer=answer, again=True, wait=retry_after)
@@ -584,101 +825,37 @@ class LinkEngine:
 
     def _failed(self, url: str, host: HostState, state: HopState, exc: Exception) -> Attempt:
         """Turn an exception of one request into a failure, retried when transient."""
-        if isinstance(exc, BadRedirect):
-            return Attempt(
-                failure=Verdict(
-                    url=url,
-                    kind=Kind.UNREACHABLE,
-                    reason=f"redirects to an invalid or non-web URL ({exc}); not followed",
-                )
-            )
-        if isinstance(exc, PrivateAddressError):
-            return Attempt(failure=Verdict(url=url, kind=Kind.PRIVATE, reason=str(exc)))
-        if isinstance(exc, ResolveError):
-            host.network_failures += 1
-            self._hard_failures += 1
-            if exc.definite:
-                return Attempt(
-                    failure=Verdict(
-                        url=url,
-                        kind=Kind.DEAD,
-                        network_failure=True,
-                        reason=f"the name {exc.host} does not resolve",
-                    )
-                )
-            self._note_offline(host)
-            return self._transient(url, state, f"name lookup of {exc.host} failed", network=True)
-        if isinstance(exc, TimeoutError | httpx.TimeoutException):
-            network = isinstance(exc, httpx.ConnectTimeout)
-            if network:
-                state.connect_timeouts += 1
-                host.network_failures += 1
-                self._hard_failures += 1
-                self._note_offline(host)
-            else:
-                state.timeouts += 1
-                host.timeouts += 1
-                if not self.answered:
-                    # Accepted but silent, and no server at all has answered yet:
-                    # a black-holing proxy or firewall looks like this.  Counted
-                    # towards "network unavailable", so 10,000 links on silent
-                    # hosts end after one round of timeouts, not after hours.
-                    network = True
-                    self._note_offline(host)
-            if state.method == "HEAD":
-                state.method = "GET"
-            return self._transient(url, state, f"timed out after {self.policy.timeout:g} s", network=network)
-        if isinstance(exc, httpx.ConnectError):
-            cause = root_cause(exc)
-            if isinstance(cause, ssl.SSLError):
-                return Attempt(
-                    failure=Verdict(url=url, kind=Kind.UNREACHABLE, reason=f"TLS error: {tls_reason(cause)}")
-                )
-            code = getattr(cause, "errno", None)
-            if code in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN):
-                host.network_failures += 1
-                self._hard_failures += 1
-                self._note_offline(host)
-                return self._transient(url, state, "network unreachable", network=True)
-            what = "connection refused" if code == errno.ECONNREFUSED else "cannot connect"
-            host.refusals += 1
-            return self._transient(url, state, what)
-        if isinstance(
-            exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError | ValueError
-        ):
-            return Attempt(failure=Verdict(url=url, kind=Kind.DEAD, reason=f"invalid URL ({exc})"))
-        if isinstance(exc, httpx.TransportError | OSError):
-            what = (
-                "connection reset"
-                if isinstance(exc, httpx.ReadError | httpx.WriteError)
-                else f"broken answer ({describe_error(exc)})"
-            )
-            if state.method == "HEAD":  # a server may mishandle HEAD alone: try GET now
-                state.method = "GET"
-                attempt = self._transient(url, state, what)
-                attempt.wait = 0
-                return attempt
-            return self._transient(url, state, what)
-        return Attempt(failure=Verdict(url=url, kind=Kind.UNREACHABLE, reason=f"{type(exc).__name__}: {exc}"))
-
-    def _transient(self, url: str, state: HopState, what: str, *, network: bool = False) -> Attempt:
+        failure = classify_error(exc, timeout=self.policy.timeout)
+        network = self._account(host, state, failure)
+        verdict = Verdict(url=url, kind=failure.kind, reason=failure.reason, network_failure=network)
+        if not failure.transient:
+            return Attempt(failure=verdict)
         tries = state.attempts
-        return Attempt(
-            again=True,
-            failure=Verdict(
-                url=url,
-                kind=Kind.UNREACHABLE,
-                network_failure=network,
-                reason=f"{what} ({tries} attempt{'s' if tries != 1 else ''})",
-            ),
-        )
+        verdict = verdict.but(reason=f"{failure.reason} ({tries} attempt{'s' if tries != 1 else ''})")
+        if failure.cause in (Cause.READ_TIMEOUT, Cause.CONNECT_TIMEOUT) and state.method == "HEAD":
+            state.method = "GET"
+        elif failure.cause is Cause.BROKEN and state.method == "HEAD":
+            # A server may mishandle HEAD alone: try GET now.
+            state.method = "GET"
+            return Attempt(again=True, switch=True, failure=verdict)
+        return Attempt(again=True, failure=verdict)
 
-    def _note_offline(self, host: HostState) -> None:
-        if self.answered:
-            return
-        self._offline_hosts.add(host.name)
-        if len(self._offline_hosts) >= OFFLINE_HOSTS:
-            self.offline = True
+    def _account(self, host: HostState, state: HopState, failure: Failure) -> bool:
+        """Host counters and outage detection for one failure; True: a network failure."""
+        cause = failure.cause
+        if cause is Cause.READ_TIMEOUT:
+            state.timeouts += 1
+            host.timeouts += 1
+        elif cause is Cause.CONNECT_TIMEOUT:
+            state.connect_timeouts += 1
+            host.network_failures += 1
+        elif cause in (Cause.NAME, Cause.ROUTE):
+            host.network_failures += 1
+        elif cause is Cause.REFUSED:
+            host.refusals += 1
+        else:
+            return failure.network
+        return self.outage.saw_failure(host.name, cause, definite=failure.kind is Kind.DEAD)
 
     def _host(self, url: str) -> HostState:
         name = host_key(url)
@@ -766,21 +943,3 @@ def host_key(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
-
-
-def root_cause(exc: BaseException) -> BaseException:
-    seen = 0
-    while exc.__cause__ is not None and seen < 10:
-        exc, seen = exc.__cause__, seen + 1
-    if exc.__context__ is not None and isinstance(exc.__context__, OSError):
-        return exc.__context__
-    return exc
-
-
-def tls_reason(exc: ssl.SSLError) -> str:
-    return getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)
-
-
-def describe_error(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 80 else text[:77] + "..."

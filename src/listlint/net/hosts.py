@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 __all__ = ["HostState"]
 
 MAX_INTERVAL = 2.0
+# Two 429s within this many seconds mean the host, not one URL, is throttling.
+THROTTLE_WINDOW = 2.0
 
 
 @dataclass(slots=True)
@@ -44,8 +46,23 @@ class HostState:
     configured: int = 0
     streak: int = 0
     calm: int = 0
-    # Sent to this host only (tokens from the per-host settings).
+    # Sent to this host's origin only (tokens from the per-host settings).
     headers: dict[str, str] = field(default_factory=dict)
+    # The budget: links submitted, retries spent, when throttling began, and
+    # links given up on because the budget was spent.
+    links: int = 0
+    retries: int = 0
+    throttled_since: float | None = None
+    throttled_answers: int = 0
+    rate_limited: int = 0
+    last_throttle: float = float("-inf")
+    # URLs in a row that ended throttled (no answer but 429/503 in between).
+    throttled_urls: int = 0
+    exhausted: bool = False
+    first_request: float | None = None
+    last_answer: float = 0.0
+    hedges: int = 0
+    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=64))
     _waiters: deque[asyncio.Future[None]] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
@@ -57,6 +74,9 @@ class HostState:
         """Hold one of this host's request slots, paced by ``interval``."""
         await self._acquire()
         try:
+            if self.exhausted:
+                yield  # the budget is spent: the holder gives up without a request
+                return
             now = time.monotonic()
             start = max(now, self.next_start)
             self.next_start = start + self.interval
@@ -66,6 +86,17 @@ class HostState:
         finally:
             self.active -= 1
             self._wake()
+
+    def try_acquire(self) -> bool:
+        """A slot now if one is free (for a hedged request), else False; release with :meth:`release`."""
+        if self.active < self.limit and not self._waiters and not self.exhausted:
+            self.active += 1
+            return True
+        return False
+
+    def release(self) -> None:
+        self.active -= 1
+        self._wake()
 
     async def _acquire(self) -> None:
         # First come, first served; a release wakes exactly the waiters that fit.
@@ -99,6 +130,13 @@ class HostState:
         win the concurrency back step by step (AIMD), so a 429 that was about
         one URL, not the host, costs little.
         """
+        now = time.monotonic()
+        lone, self.last_throttle = now - self.last_throttle > THROTTLE_WINDOW, now
+        if lone and self.slowed == 0:
+            # One 429 after a calm spell is as likely about one URL (its own
+            # Retry-After is honoured) as about the host: it takes a second
+            # one, soon after, to slow the whole host down.
+            return
         if epoch != self.epoch:
             if epoch == self.epoch - 1 and self.ceiling > self.limit:
                 # More 429s from the same burst: the host, not one URL, is
@@ -117,6 +155,8 @@ class HostState:
 
     def succeeded(self) -> None:
         """Additive increase: one more slot after a window of successes."""
+        self.throttled_since = None
+        self.throttled_urls = 0
         self.streak += 1
         self.calm += 1
         if self.calm >= 16 * max(self.limit, 1) and self.ceiling < self.configured:
@@ -134,8 +174,50 @@ class HostState:
     def record(self, seconds: float, *, answered: bool) -> None:
         self.requests += 1
         self.busy_seconds += seconds
+        now = time.monotonic()
+        if self.first_request is None:
+            self.first_request = now - seconds
         if answered:
             self.answers += 1
+            self.last_answer = now
+            self.latencies.append(seconds)
+
+    def throttled(self) -> None:
+        """A 429 or 503: the host's throttling clock starts (once)."""
+        self.throttled_answers += 1
+        if self.throttled_since is None:
+            self.throttled_since = time.monotonic()
+
+    def p95(self) -> float | None:
+        """The 95th percentile of this host's answer times, once there are a few."""
+        if len(self.latencies) < 5:
+            return None
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+    def budget_spent(
+        self, *, retry_share: float, retry_base: int, seconds: float, per_link: float, max_retries: int
+    ) -> bool:
+        """Whether this host's retries are used up: a retry cap scaled by its
+        links, or a time cap on throttling (429/503) scaled by its links."""
+        if self.exhausted:
+            return True
+        if self.throttled_urls >= 3:
+            self.exhausted = True
+            return True
+        cap = retry_base + int(self.links * retry_share * max(max_retries, 1))
+        spent = self.retries > cap
+        if self.throttled_since is not None:
+            allowed = seconds + per_link * self.links
+            spent = spent or time.monotonic() - self.throttled_since > allowed
+        self.exhausted = spent
+        return spent
+
+    @property
+    def wall_seconds(self) -> float:
+        if self.first_request is None:
+            return 0.0
+        return max(0.0, (self.last_answer or time.monotonic()) - self.first_request)
 
     @property
     def mean_seconds(self) -> float:

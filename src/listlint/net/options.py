@@ -63,12 +63,70 @@ def check_status_list(items: list[str]) -> list[str]:
 
 
 def check_patterns(items: list[str]) -> list[str]:
+    from listlint.net.patterns import compile_url_pattern
+
     for item in items:
-        try:
-            re.compile(item)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {item!r}: {exc}") from None
+        compile_url_pattern(item)  # ValueError naming the pattern
     return items
+
+
+def check_remap(items: list[str]) -> list[str]:
+    """``["REGEX REPLACEMENT", ...]``: the pattern, one space, then the replacement."""
+    for item in items:
+        pattern, _, replacement = item.strip().partition(" ")
+        if not pattern or not replacement.strip():
+            raise ValueError(f"{item!r}: expected 'REGEX REPLACEMENT' (separated by a space)")
+        check_patterns([pattern])
+    return items
+
+
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Control characters (but tab) and anything outside Latin-1 cannot be sent in a header.
+BAD_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]")
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def header_value_problem(value: str) -> str | None:
+    """Why ``value`` cannot be sent as a header value (never quoting it), or None."""
+    found = BAD_HEADER_VALUE.search(value)
+    if found is None:
+        return None
+    if found.group() in "\r\n":
+        return "contains a line break"
+    if ord(found.group()) > 0xFF:
+        return "contains a character that cannot be sent in a header"
+    return "contains a control character"
+
+
+def check_header(key: str, name: str, value: str, environ: Any = None) -> None:
+    """Raise ValueError naming ``key`` (never the value) if the header cannot be sent as is.
+
+    ``${NAME}`` references are checked as the environment expands them: a token
+    read from a file with its trailing newline is a config error, not a request
+    that fails on every link.
+    """
+    import os
+
+    environ = os.environ if environ is None else environ
+    if not HEADER_NAME.fullmatch(name):
+        raise ValueError(f"{key}: {name!r} is not a valid header name")
+    problem = header_value_problem(value)
+    if problem:
+        raise ValueError(f"{key}.{name}: the value {problem}")
+    for variable in ENV_REFERENCE.findall(value):
+        if variable in environ:
+            problem = header_value_problem(environ[variable])
+            if problem:
+                raise ValueError(f"{key}.{name}: the environment variable {variable} {problem}")
+
+
+def check_user_agent(value: str) -> str:
+    problem = header_value_problem(value)
+    if problem:
+        raise ValueError(f"the value {problem}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
 
 
 def check_hosts(table: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +147,9 @@ def check_hosts(table: dict[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"hosts.{host}.{key}: expected {kind.__name__}")
             if kind is dict and not all(isinstance(v, str) for v in value.values()):
                 raise ValueError(f"hosts.{host}.headers: header values must be strings")
+            if kind is dict:
+                for name, header in value.items():
+                    check_header(f"hosts.{host}.headers", name, header)
             if kind is int and value <= 0 or kind is float and value < 0:
                 raise ValueError(f"hosts.{host}.{key}: must be positive")
     return table
@@ -106,7 +167,9 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         "Longest Retry-After (seconds) honoured before giving up.",
         validate=not_negative,
     ),
-    Option("user-agent", DEFAULT_USER_AGENT, "User-Agent header of every request."),
+    Option(
+        "user-agent", DEFAULT_USER_AGENT, "User-Agent header of every request.", validate=check_user_agent
+    ),
     Option(
         "accept",
         [],
@@ -120,11 +183,28 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         validate=check_patterns,
     ),
     Option("exclude", [], "Regexes: URLs matching one of them are not checked.", validate=check_patterns),
+    Option(
+        "remap",
+        [],
+        "URL rewrites before checking, 'REGEX REPLACEMENT' (the first match wins; the report "
+        "names the URL as written).",
+        validate=check_remap,
+    ),
     Option("hosts", {}, "Per-host tables: concurrency, interval (seconds), headers.", validate=check_hosts),
     Option(
         "allow-private-hosts",
         False,
         "Also check links to loopback, private, link-local and metadata addresses.",
+    ),
+    Option(
+        "suggest",
+        False,
+        "Suggest a Wayback Machine snapshot (an unsafe fix) for each definitely dead link.",
+    ),
+    Option(
+        "wayback-api-url",
+        "https://archive.org/wayback/available",
+        "The Wayback Machine availability API asked by 'suggest'.",
     ),
     Option("cache", True, "Keep network results in a persistent cache."),
     Option("cache-dir", "", "Cache folder (default: the user cache directory)."),
@@ -162,9 +242,6 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         validate=positive,
     ),
     Option("arxiv-cache-days", 30.0, "Days arXiv metadata stays cached.", validate=not_negative),
-    # Wayback suggestions for dead links (LL601).
-    Option("suggest", False, "Ask the Wayback Machine for a snapshot of each dead link (an unsafe fix)."),
-    Option("wayback-api-url", "https://archive.org/wayback/available", "The Wayback availability API."),
     # GitHub repositories (LL8xx): the token's variable and the endpoints.
     Option(
         "github-token-env",

@@ -12,11 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from listlint.net.options import NETWORK_OPTIONS, parse_status_ranges
+from listlint.net.options import (
+    ENV_REFERENCE,
+    NETWORK_OPTIONS,
+    check_header,
+    check_user_agent,
+    parse_status_ranges,
+)
+from listlint.net.patterns import UrlPattern, compile_url_pattern
 
 __all__ = ["EnginePolicy", "HostPolicy"]
-
-ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,8 +48,8 @@ class EnginePolicy:
     max_retry_after: float = DEFAULTS["max-retry-after"]
     user_agent: str = DEFAULTS["user-agent"]
     accept: tuple[tuple[int, int], ...] = ()
-    include: tuple[re.Pattern[str], ...] = ()
-    exclude: tuple[re.Pattern[str], ...] = ()
+    include: tuple[UrlPattern, ...] = ()
+    exclude: tuple[UrlPattern, ...] = ()
     hosts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     allow_private_hosts: bool = DEFAULTS["allow-private-hosts"]
     cache_max_age: float = DEFAULTS["cache-max-age"]
@@ -60,6 +65,29 @@ class EnginePolicy:
     host_failure_limit: int = 3
     # Bytes of a GET body read to recognise a bot wall; the rest is never read.
     sniff_bytes: int = 16384
+    # Hedged requests: a HEAD that has not answered within the host's p95
+    # latency (bounded by these) gets a GET started beside it.
+    hedge: bool = True
+    hedge_min: float = 0.5
+    hedge_max: float = 2.0
+    # Seconds one URL may take, redirects and retries included, from its first
+    # request (0: ``url_deadline_factor`` x timeout).
+    url_deadline: float = 0.0
+    url_deadline_factor: float = 3.0
+    # A host's retry budget: retries per link it carries (plus a constant),
+    # and seconds it may spend throttling us (429/503) before its remaining
+    # links are given up as rate-limited.
+    host_retry_share: float = 1.0
+    host_retry_base: int = 8
+    host_budget_seconds: float = 30.0
+    host_budget_per_link: float = 0.25
+    # URL rewrites (``remap``): (pattern, replacement), applied in order.
+    remap: tuple[tuple[UrlPattern, str], ...] = ()
+
+    @property
+    def deadline(self) -> float:
+        """Seconds one URL may take in all (redirects and retries included)."""
+        return self.url_deadline or self.timeout * self.url_deadline_factor
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> EnginePolicy:
@@ -89,9 +117,39 @@ class EnginePolicy:
             values["accept"] = tuple(parse_status_ranges(get("accept")))
         for key in ("include", "exclude"):
             if get(key):
-                values[key] = tuple(re.compile(pattern) for pattern in get(key))
+                values[key] = tuple(compile_url_pattern(pattern) for pattern in get(key))
+        if get("remap"):
+            values["remap"] = tuple(parse_remap(item) for item in get("remap"))
         values.update(overrides)
         return cls(**values)
+
+    def validate(self) -> None:
+        """Raise ConfigError (naming the key, never the value) for a request
+        setting that cannot be sent: a header with a line break, a bad name."""
+        from listlint.errors import ConfigError
+
+        try:
+            check_user_agent(self.user_agent)
+        except ValueError as exc:
+            raise ConfigError(f"user-agent: {exc}") from None
+        for host, table in self.hosts.items():
+            for name, value in dict(table.get("headers", {})).items():
+                try:
+                    check_header(f"hosts.{host}.headers", str(name), str(value))
+                except ValueError as exc:
+                    raise ConfigError(str(exc)) from None
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """Every configured header value (as expanded), in the forms a server may echo."""
+        from listlint.redact import secret_forms
+
+        values = [
+            value
+            for table in self.hosts.values()
+            for value in expand_headers(dict(table.get("headers", {}))).values()
+        ]
+        return secret_forms(values)
 
     def wants(self, url: str) -> bool:
         """Whether the include/exclude patterns let ``url`` be checked."""
@@ -118,6 +176,13 @@ class EnginePolicy:
             interval=float(table.get("interval", 0.0)),
             headers=expand_headers(table.get("headers", {})),
         )
+
+
+def parse_remap(item: str) -> tuple[UrlPattern, str]:
+    """``"REGEX REPLACEMENT"`` -> (pattern, replacement); ``$1``/``\\1`` name groups."""
+    pattern, _, replacement = item.strip().partition(" ")
+    replacement = re.sub(r"\$(\d+)", r"\\\1", replacement.strip())  # lychee writes $1
+    return compile_url_pattern(pattern), replacement
 
 
 def expand_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -19,7 +19,21 @@ from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Kind", "Verdict", "bot_signs", "parse_retry_after", "describe_status"]
+__all__ = [
+    "Kind",
+    "Verdict",
+    "Answer",
+    "classify_answer",
+    "bot_signs",
+    "parse_retry_after",
+    "describe_status",
+    "TRANSIENT_STATUSES",
+    "BLOCKING_STATUSES",
+]
+
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+BLOCKING_STATUSES = frozenset({401, 403, 407, 451, 999})
+THROTTLING_STATUSES = frozenset({429, 503})
 
 
 class Kind(StrEnum):
@@ -68,6 +82,54 @@ class Verdict:
 
     def but(self, **changes: Any) -> Verdict:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the server said to the last request of a hop."""
+
+    status: int
+    location: str | None = None
+    signs: str | None = None
+    head_status: int | None = None
+    retry_after: float | None = None
+
+
+def classify_answer(url: str, answer: Answer, *, accepts: Any, max_retry_after: float) -> Verdict:
+    """The verdict on the final answer of a chain (pure: no state, no I/O).
+
+    ``accepts(status)`` says whether a status counts as alive.
+    """
+    status = answer.status
+    described = describe_status(status)
+    if accepts(status) or (300 <= status < 400):
+        return Verdict(url=url, kind=Kind.OK, status=status)
+    if status in (404, 410):
+        return Verdict(url=url, kind=Kind.DEAD, status=status, reason=described)
+    if answer.signs:
+        return Verdict(url=url, kind=Kind.BLOCKED, status=status, reason=f"{described}, {answer.signs}")
+    if status in BLOCKING_STATUSES:
+        reason = described
+        if answer.head_status is not None and answer.head_status != status:
+            reason += f" (HEAD said {answer.head_status})"
+        return Verdict(url=url, kind=Kind.BLOCKED, status=status, reason=reason)
+    if (
+        status in THROTTLING_STATUSES
+        and answer.retry_after is not None
+        and answer.retry_after > max_retry_after
+    ):
+        return Verdict(
+            url=url,
+            kind=Kind.UNREACHABLE,
+            status=status,
+            reason=f"{described}; Retry-After {answer.retry_after:.0f} s exceeds "
+            f"max-retry-after ({max_retry_after:g} s)",
+        )
+    if status in TRANSIENT_STATUSES:
+        return Verdict(
+            url=url, kind=Kind.UNREACHABLE, status=status, reason=f"{described}, still after retries"
+        )
+    return Verdict(url=url, kind=Kind.UNREACHABLE, status=status, reason=described)
 
 
 # Headers, header values and page fragments that mark a bot wall.

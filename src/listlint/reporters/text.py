@@ -50,7 +50,9 @@ class TextReporter(Reporter):
         source = self.sources.get(d.path)
         if source is None:
             return ""
-        line = source.line_text(d.line).replace("\t", " ")
+        from listlint.redact import mask_credentials
+
+        line = mask_credentials(source.line_text(d.line).replace("\t", " "))  # no URL password shown
         if len(line) > 200:
             start = max(d.column - 60, 0)
             line = ("…" if start else "") + line[start : start + 160] + "…"

@@ -108,6 +108,15 @@ class RuleContext:
         source = self.document.source
         line, column = source.position(span.start)
         end_line, end_column = source.position(max(span.end, span.start))
+        # A password written into a URL (https://user:pw@host/) is never shown.
+        from dataclasses import replace
+
+        from listlint.redact import redact_credentials
+
+        message = redact_credentials(message)
+        url = redact_credentials(url) if url else url
+        if fix is not None and "@" in fix.message:
+            fix = replace(fix, message=redact_credentials(fix.message))
         return Diagnostic(
             code=self.rule.code,
             name=self.rule.name,
