@@ -205,7 +205,7 @@ def read_config_text(path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: cannot read config file (not UTF-8: {exc.reason})") from exc
+        raise ConfigError(f"{path}: cannot read config file (not utf-8: {exc.reason})") from exc
 
 
 def check_nested(path: Path, prefix: str, values: Mapping[str, Any]) -> None:

@@ -70,7 +70,9 @@ def write_atomically(source: Source, new_text: str) -> None:
     """Write ``new_text`` to ``source.path``: temp file, fsync, rename.
 
     A symlink is followed, so the link stays a link and its target changes.
-    The file keeps its permission bits.  A crash at any point leaves either
+    The file keeps its permission bits; a read-only file is refused.  The
+    rename gives the path a new inode: another hard link to the old file
+    keeps the old text (documented in the README).  A crash at any point leaves either
     the old file or the new one, never a mix.
     """
     target = Path(os.path.realpath(source.path))
@@ -78,6 +80,7 @@ def write_atomically(source: Source, new_text: str) -> None:
     try:
         info = target.stat()
         mode = stat.S_IMODE(info.st_mode)
+        refuse_read_only(source.path, target, mode)
         handle, temp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".listlint-tmp", dir=target.parent
         )
@@ -111,6 +114,12 @@ def write_atomically(source: Source, new_text: str) -> None:
             os.unlink(temp_name)
         raise
     sync_directory(target.parent)
+
+
+def refuse_read_only(name: str, target: Path, mode: int) -> None:
+    """A file without write permission is left alone (the rename would replace it anyway)."""
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise InputError(f"{name}: read-only file; --fix does not change it (nothing written)")
 
 
 @contextlib.contextmanager

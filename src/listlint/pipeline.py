@@ -23,7 +23,7 @@ from listlint.rules.base import RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
-from listlint.source import STDIN, Source, read_source
+from listlint.source import STDIN, Source, read_source, unique_paths
 from listlint.suppressions import read_suppressions
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
@@ -80,7 +80,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     sources = [
         read_source(path, max_bytes=settings.get("max-file-size"), stdin_name=options.stdin_filename)
-        for path in paths
+        for path in unique_paths(paths)
     ]
     documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)

@@ -12,14 +12,16 @@ import bisect
 import codecs
 import os
 import re
+import stat
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from listlint.errors import InputError
 
-__all__ = ["Source", "read_source", "decode_source", "STDIN"]
+__all__ = ["Source", "read_source", "decode_source", "STDIN", "unique_paths", "names_same_file"]
 
 # The same line breaks markdown-it-py normalises, so its line maps and ours agree.
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
@@ -145,7 +147,13 @@ def read_source(path: str | Path, *, max_bytes: int | None = None, stdin_name: s
         if file.is_dir():
             raise InputError(f"{name}: is a directory, not a Markdown file")
         with open_without_waiting(file) as stream:
-            data = read_bounded(stream, max_bytes, name)
+            head = first_bytes_of(stream, name)
+            if max_bytes is None or max_bytes <= 0:
+                data = head + stream.read()
+            else:
+                data = head + read_up_to(stream, max_bytes + 1 - len(head))
+                if len(data) > max_bytes:
+                    raise_too_large(name, max_bytes)
     except InputError:
         raise
     except FileNotFoundError as exc:
@@ -160,16 +168,40 @@ def read_source(path: str | Path, *, max_bytes: int | None = None, stdin_name: s
 def open_without_waiting(file: Path) -> BinaryIO:
     """Open ``file`` for reading; a named pipe with no writer does not block the open.
 
-    (Reads then block as usual, so ``listlint check <(command)`` gets all of
-    the command's output; a pipe nobody writes to reads as empty.)
+    Only regular files and pipes are read: a device (``/dev/zero``,
+    ``/dev/urandom``, a terminal) or a socket is refused.  The stream stays
+    non-blocking until :func:`first_bytes_of` has looked for a writer.
     """
     descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, "rb")
+        mode = os.fstat(descriptor).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise InputError(f"{file}: not a regular file or a pipe, not a Markdown list")
+        return os.fdopen(descriptor, "rb", buffering=0)  # type: ignore[return-value]
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def first_bytes_of(stream: BinaryIO, name: str) -> bytes:
+    """Make ``stream`` blocking; for a pipe, first check that someone writes to it.
+
+    A named pipe that nobody has opened for writing reads as empty at once;
+    that is an error, not an empty list.  (``listlint check <(command)`` has a
+    writer, and reads then block until the command is done.)
+    """
+    descriptor = stream.fileno()
+    head = b""
+    if stat.S_ISFIFO(os.fstat(descriptor).st_mode):
+        try:
+            head = os.read(descriptor, 65536)
+        except BlockingIOError:
+            head = None  # type: ignore[assignment]  # a writer, nothing written yet
+        if head == b"":
+            raise InputError(f"{name}: a named pipe with no writer (nothing to read)")
+        head = head or b""
+    os.set_blocking(descriptor, True)
+    return head
 
 
 def read_stdin(max_bytes: int | None) -> bytes:
@@ -186,11 +218,62 @@ def read_bounded(stream: BinaryIO, max_bytes: int | None, name: str) -> bytes:
     if max_bytes is None or max_bytes <= 0:
         return stream.read()
     # Bounded read: also safe for /dev/zero or a file still growing.
-    data = stream.read(max_bytes + 1)
+    data = read_up_to(stream, max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputError(
-            f"{name}: larger than max-file-size ({max_bytes:,} bytes); "
-            "no Markdown list is that big (raise max-file-size in the config "
-            "to lint it anyway)"
-        )
+        raise_too_large(name, max_bytes)
     return data
+
+
+def read_up_to(stream: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes (fewer only at the end of the stream)."""
+    chunks = []
+    while size > 0:
+        chunk = stream.read(min(size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def raise_too_large(name: str, max_bytes: int) -> None:
+    raise InputError(
+        f"{name}: larger than max-file-size ({max_bytes:,} bytes); "
+        "no Markdown list is that big (raise max-file-size in the config "
+        "to lint it anyway)"
+    )
+
+
+def file_identity(path: str) -> tuple[int, int] | str:
+    """What names one file: device and inode, else the resolved path."""
+    if path == STDIN:
+        return path
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
+
+
+def unique_paths(paths: Sequence[str]) -> list[str]:
+    """``paths`` without a second name for a file already named (``list.md
+    ./list.md``, a symlink, a hard link): each file is linted once."""
+    seen: set[tuple[int, int] | str] = set()
+    kept = []
+    for path in paths:
+        identity = file_identity(str(path))
+        if identity in seen:
+            continue
+        seen.add(identity)
+        kept.append(path)
+    return kept
+
+
+def names_same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` name one existing file."""
+    if str(a) == STDIN or str(b) == STDIN:
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)

@@ -29,6 +29,7 @@ def run_check(args: argparse.Namespace) -> int:
     reporter_class(args.output_format or "text")  # an unknown format fails before any work
     settings = resolve_settings(args)
     check_stdin_use(args)
+    check_report_path(args)
     options = RunOptions(
         online=bool(settings.get("online")),
         fix=args.fix or args.diff,
@@ -66,6 +67,18 @@ def check_stdin_use(args: argparse.Namespace) -> None:
         raise UsageError("--fix cannot write back to standard input; use --diff to see the fixes")
     if getattr(args, "changed_since", None):
         raise UsageError("--changed-since needs files in git, not standard input")
+
+
+def check_report_path(args: argparse.Namespace) -> None:
+    """Refuse a report file that is one of the input lists (it would overwrite it)."""
+    from listlint.source import names_same_file
+
+    output = getattr(args, "output_file", None)
+    if output is None:
+        return
+    for path in args.paths:
+        if names_same_file(output, path):
+            raise UsageError(f"--output-file {output}: is the input list {path}; refusing to overwrite it")
 
 
 def changed_lines_of(args: argparse.Namespace) -> ChangedLines | None:
