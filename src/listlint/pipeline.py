@@ -11,14 +11,14 @@ import gc
 import inspect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from listlint.config import Settings
-from listlint.diagnostics import Diagnostic
+from listlint.diagnostics import Diagnostic, Edit
 from listlint.document import Document, parse_document
 from listlint.errors import ListlintError, RuleCrashed
-from listlint.fixes import apply_fixes
+from listlint.fixes import OffsetMap, apply_fix_round
 from listlint.rules.base import RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
@@ -258,18 +258,27 @@ def fix_file(
     services: Services,
     options: RunOptions,
 ) -> None:
-    """Apply fixes until nothing changes; re-lint offline between rounds."""
+    """Apply fixes until nothing changes; re-lint offline between rounds.
+
+    Network findings are not re-checked: their positions (and their fixes'
+    edits) are carried through every round's edits to the fixed text.
+    """
     offline = [entry for entry in active if not entry.rule.needs_network]
+    network_codes = {entry.rule.code for entry in active if entry.rule.needs_network}
     text = result.source.text
     diagnostics = result.diagnostics
     fixed_all: list[Diagnostic] = []
+    rounds: list[OffsetMap] = []
     round_options = RunOptions(online=False, changed_lines=options.changed_lines)
     for _ in range(MAX_FIX_ROUNDS):
-        new_text, fixed = apply_fixes(text, diagnostics, unsafe=options.unsafe_fixes)
-        if new_text == text:
+        applied = apply_fix_round(text, diagnostics, unsafe=options.unsafe_fixes)
+        for diagnostic in applied.refused:
+            note_refused_fix(services, diagnostic)
+        if applied.text == text:
             break
-        fixed_all.extend(fixed)
-        text = new_text
+        fixed_all.extend(applied.fixed)
+        rounds.append(applied.moves)
+        text = applied.text
         source = Source(
             path=result.source.path, text=text, encoding=result.source.encoding, bom=result.source.bom
         )
@@ -278,11 +287,56 @@ def fix_file(
         diagnostics = decide(document, found, settings, round_options)
         result.document = document
     if fixed_all:
+        fixed_ids = {id(d) for d in fixed_all}
         network = [
-            d
+            moved_through(d, result.source, result.document.source, rounds)
             for d in result.diagnostics
-            if d.code in {e.rule.code for e in active if e.rule.needs_network} and d not in fixed_all
+            if d.code in network_codes and id(d) not in fixed_ids
         ]
         result.diagnostics = sorted([*diagnostics, *network], key=Diagnostic.sort_key)
         result.fixed = fixed_all
         result.fixed_text = text
+
+
+def note_refused_fix(services: Services, diagnostic: Diagnostic) -> None:
+    notes = services.stats.setdefault("notes", [])
+    notes.append(
+        f"internal error: the fix of {diagnostic.code} at {diagnostic.path}:{diagnostic.line}:"
+        f"{diagnostic.column} expected text the file does not hold there; nothing changed for it "
+        "(please report this)"
+    )
+
+
+def moved_through(
+    diagnostic: Diagnostic, old: Source, new: Source, rounds: Sequence[OffsetMap]
+) -> Diagnostic:
+    """``diagnostic`` (of ``old``) at its place in ``new``, after every round of edits."""
+
+    def offset_of(line: int, column: int) -> int:
+        return min(old.line_offset(line) + column - 1, old.line_ends[min(max(line, 1), old.line_count) - 1])
+
+    start = offset_of(diagnostic.line, diagnostic.column)
+    end = max(offset_of(diagnostic.end_line, diagnostic.end_column), start)
+    fix = diagnostic.fix
+    for moves in rounds:
+        if fix is not None and any(moves.touches(e.start, max(e.end, e.start + 1)) for e in fix.edits):
+            fix = None  # what it would replace has changed: it no longer applies
+        if fix is not None:
+            fix = replace(fix, edits=tuple(moved_edit(e, moves) for e in fix.edits))
+        start, end = moves.move(start), moves.move(end)
+    if fix is not None:
+        fix = replace(fix, edits=tuple(placed_edit(e, new) for e in fix.edits))
+    line, column = new.position(start)
+    end_line, end_column = new.position(max(end, start))
+    return replace(diagnostic, line=line, column=column, end_line=end_line, end_column=end_column, fix=fix)
+
+
+def moved_edit(edit: Edit, moves: OffsetMap) -> Edit:
+    start = moves.move(edit.start)
+    return replace(edit, start=start, end=start + (edit.end - edit.start))
+
+
+def placed_edit(edit: Edit, source: Source) -> Edit:
+    line, column = source.position(edit.start)
+    end_line, end_column = source.position(edit.end)
+    return replace(edit, line=line, column=column, end_line=end_line, end_column=end_column)

@@ -45,6 +45,9 @@ class Source:
     bom: bytes = b""
     line_starts: list[int] = field(default_factory=list)
     line_ends: list[int] = field(default_factory=list)
+    # 1-based lines where the parser could not map inline positions exactly
+    # (spans there are approximate: no fix touches them).
+    inexact_lines: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if not self.line_starts:
@@ -177,7 +180,7 @@ def open_without_waiting(file: Path) -> BinaryIO:
         mode = os.fstat(descriptor).st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
             raise InputError(f"{file}: not a regular file or a pipe, not a Markdown list")
-        return os.fdopen(descriptor, "rb", buffering=0)  # type: ignore[return-value]
+        return os.fdopen(descriptor, "rb", buffering=0)
     except BaseException:
         os.close(descriptor)
         raise

@@ -165,7 +165,7 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
             return
         reporter = reporter_class(format_name)(
             stream=stream,
-            sources={f.source.path: f.source for f in result.files},
+            sources={f.source.path: f.document.source for f in result.files},  # the fixed text
             rules=[entry.rule for entry in result.rules],
             root=settings.root if settings.config_path else settings.root,
             color=wants_color(stream) and not args.output_file,
