@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import inspect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -69,6 +69,11 @@ class RunResult:
     def fixed(self) -> list[Diagnostic]:
         return [d for result in self.files for d in result.fixed]
 
+    @property
+    def failures(self) -> list[str]:
+        """Rules that crashed, timed out or returned nonsense (exit code 2)."""
+        return failures_of(self.services)
+
 
 def load_active_rules(settings: Settings, *, online: bool) -> list[ActiveRule]:
     return select_rules(load_rules(find_plugins(settings.plugin_files)), settings, online=online)
@@ -104,6 +109,9 @@ def lint_text(
     document = parse(Source(path=path, text=text))
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     found = check_documents([document], active, settings, services, options)[0]
+    failures = failures_of(services)
+    if failures:
+        raise RuleCrashed(failures[0])
     return decide(document, found, settings, options)
 
 
@@ -130,7 +138,11 @@ def check_documents(
         for index, document in enumerate(documents):
             for entry in active:
                 context = make_context(entry, document, settings, services, options)
-                outcome = run_rule(entry, document, context)
+                try:
+                    outcome = run_rule(entry, document, context)
+                except RuleCrashed as exc:
+                    record_failure(services, str(exc))
+                    continue
                 if inspect.isawaitable(outcome):
                     pending.append((index, entry, outcome))  # started below, collector on
                 else:
@@ -139,6 +151,18 @@ def check_documents(
         for (index, _, _), diagnostics in zip(pending, await_all(pending, services), strict=True):
             results[index].extend(diagnostics)
     return results
+
+
+def record_failure(services: Services, message: str) -> None:
+    """Note a rule that failed; the run goes on with the other rules' findings
+    and ends with exit code 2."""
+    failures: list[str] = services.stats.setdefault("rule-failures", [])
+    if message not in failures:
+        failures.append(message)
+
+
+def failures_of(services: Services) -> list[str]:
+    return list(services.stats.get("rule-failures", []))
 
 
 @contextmanager
@@ -176,19 +200,98 @@ def make_context(
 
 
 def run_rule(entry: ActiveRule, document: Document, context: RuleContext) -> Any:
-    try:
+    """The rule's findings (or, for a network rule, its awaitable).
+
+    Whatever the rule does (raises, even ``SystemExit``; returns something
+    that is not a list of diagnostics; never returns within ``rule-timeout``)
+    becomes a ``RuleCrashed`` that names the rule and where it comes from.
+    """
+    limit = float(context.settings.get("rule-timeout"))
+
+    def call() -> Any:
         outcome = entry.rule.check(document, context)
         return outcome if inspect.isawaitable(outcome) else list(outcome)
+
+    try:
+        outcome = call_with_limit(call, limit)
     except ListlintError:
         raise
-    except Exception as exc:
+    except RuleTimedOut:
+        raise RuleCrashed(
+            f"rule {describe_rule(entry)} timed out on {document.path} after {limit:g} s "
+            f"(rule-timeout); its findings are left out{plugin_of(entry)}"
+        ) from None
+    except (Exception, SystemExit) as exc:
         raise crashed(entry, document, exc) from exc
+    if not inspect.isawaitable(outcome):
+        check_findings(entry, document, outcome)
+    return outcome
+
+
+class RuleTimedOut(Exception):
+    """A rule did not return within its time limit."""
+
+
+def call_with_limit(function: Callable[[], Any], limit: float) -> Any:
+    """``function()``, given at most ``limit`` seconds (0: no limit).
+
+    With a limit, it runs in a daemon thread: one that never returns is left
+    behind (and dies with the process) while the run goes on.
+    """
+    if limit <= 0:
+        return function()
+    import threading
+
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = function()
+        except BaseException as exc:  # handed to the caller, SystemExit included
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="listlint-rule", daemon=True).start()
+    if not done.wait(limit):
+        raise RuleTimedOut
+    if "error" in box:
+        error = box["error"]
+        if isinstance(error, KeyboardInterrupt):
+            raise error
+        raise error
+    return box["value"]
+
+
+def check_findings(entry: ActiveRule, document: Document, findings: list[Any]) -> None:
+    for item in findings:
+        if not isinstance(item, Diagnostic):
+            shown = repr(item)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            raise RuleCrashed(
+                f"rule {describe_rule(entry)} returned {type(item).__name__} {shown} "
+                f"on {document.path}, not a Diagnostic; its findings are left out{plugin_of(entry)}"
+            )
+
+
+def describe_rule(entry: ActiveRule) -> str:
+    return f"{entry.rule.code} ({entry.rule.name})"
+
+
+def plugin_of(entry: ActiveRule) -> str:
+    """`` [plugin FILE]`` for a rule that is not built in: where it comes from."""
+    check = entry.rule.check
+    module = getattr(check, "__module__", "") or ""
+    if module.startswith("listlint."):
+        return ""
+    code = getattr(check, "__code__", None)
+    origin = code.co_filename if code is not None else module
+    return f" [plugin {origin}]" if origin else ""
 
 
 def crashed(entry: ActiveRule, document: Document, exc: BaseException) -> RuleCrashed:
-    return RuleCrashed(
-        f"rule {entry.rule.code} ({entry.rule.name}) crashed on {document.path}: {type(exc).__name__}: {exc}"
-    )
+    return RuleCrashed(f"rule {describe_rule(entry)} crashed on {document.path}: {type(exc).__name__}: {exc}")
 
 
 def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) -> list[list[Diagnostic]]:

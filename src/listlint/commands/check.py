@@ -52,6 +52,10 @@ def run_check(args: argparse.Namespace) -> int:
     if args.diff:
         return show_diff(result)
     report(args, settings, result)
+    if result.failures:  # the findings of the other rules are reported above
+        for failure in result.failures:
+            sys.stderr.write(f"listlint: error: {' '.join(failure.split())}\n")
+        return EXIT_ERROR
     return exit_code(result.diagnostics, args)
 
 
