@@ -23,7 +23,7 @@ from listlint.rules.base import RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
-from listlint.source import STDIN, Source, read_source, unique_paths
+from listlint.source import STDIN, Source, check_parse_cost, read_source, unique_paths
 from listlint.suppressions import read_suppressions
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
@@ -116,7 +116,9 @@ def lint_text(
 
 
 def parse(source: Source) -> Document:
-    """``parse_document`` with the cycle collector paused (see :func:`collector_paused`)."""
+    """``parse_document`` with the cycle collector paused (see :func:`collector_paused`);
+    ``InputError`` for a file whose parse would not fit the memory budget."""
+    check_parse_cost(source)
     with collector_paused():
         return parse_document(source)
 

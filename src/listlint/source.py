@@ -21,7 +21,15 @@ from typing import BinaryIO
 
 from listlint.errors import InputError
 
-__all__ = ["Source", "read_source", "decode_source", "STDIN", "unique_paths", "names_same_file"]
+__all__ = [
+    "Source",
+    "read_source",
+    "decode_source",
+    "STDIN",
+    "unique_paths",
+    "names_same_file",
+    "check_parse_cost",
+]
 
 # The same line breaks markdown-it-py normalises, so its line maps and ours agree.
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
@@ -100,6 +108,7 @@ def decode_source(data: bytes, path: str) -> Source:
                 decoded = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: not valid {encoding} despite its BOM ({exc.reason})") from exc
+            check_parse_cost(decoded, path)
             return Source(path=path, text=decoded, encoding=encoding, bom=bom)
     text: str | None
     try:
@@ -109,10 +118,13 @@ def decode_source(data: bytes, path: str) -> Source:
     if looks_binary(data, valid_utf8=text is not None):
         raise InputError(f"{path}: binary file, not a Markdown list")
     if text is not None:
+        check_parse_cost(text, path)
         return Source(path=path, text=text)
     # Not UTF-8: Latin-1 decodes any byte and encodes back to the same bytes,
     # so a fix can never lose data.  cp1252 lists are read (almost) right too.
-    return Source(path=path, text=data.decode("latin-1"), encoding="latin-1")
+    latin = data.decode("latin-1")
+    check_parse_cost(latin, path)
+    return Source(path=path, text=latin, encoding="latin-1")
 
 
 def looks_binary(data: bytes, *, valid_utf8: bool) -> bool:
@@ -245,6 +257,42 @@ def raise_too_large(name: str, max_bytes: int) -> None:
         "no Markdown list is that big (raise max-file-size in the config "
         "to lint it anyway)"
     )
+
+
+# What parsing costs, measured with /usr/bin/time -v on the worst shapes
+# (benchmarks/pathological_inputs.py --files): a line that is a list item
+# about 3,000 bytes (block tokens, an entry), each inline markup character
+# (a delimiter, bracket, tag or escape) about 800 bytes (an inline token),
+# plus the interpreter and the libraries.  A file whose estimate exceeds the
+# budget is refused before it is parsed, so a run stays under 400 MB.
+BYTES_PER_LINE = 3_000
+BYTES_PER_MARK = 800
+BASE_BYTES = 40_000_000
+MEMORY_BUDGET = 400_000_000
+MARK_CHARACTERS = "[]<>*_~`!\\&|"
+
+
+def parse_cost(text: str) -> int:
+    """Estimated peak memory (bytes) of parsing and checking ``text``."""
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    marks = sum(text.count(char) for char in MARK_CHARACTERS)
+    return BASE_BYTES + BYTES_PER_LINE * lines + BYTES_PER_MARK * marks
+
+
+def check_parse_cost(source: Source | str, path: str = "") -> None:
+    """``InputError`` if parsing the text would take more memory than the budget."""
+    text = source.text if isinstance(source, Source) else source
+    path = source.path if isinstance(source, Source) else path
+    if len(text) * BYTES_PER_MARK + BASE_BYTES <= MEMORY_BUDGET:
+        return  # small enough whatever it holds
+    cost = parse_cost(text)
+    if cost > MEMORY_BUDGET:
+        lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+        raise InputError(
+            f"{path}: too much Markdown structure to check in {MEMORY_BUDGET // 1_000_000} MB "
+            f"of memory ({lines:,} line{'s' if lines != 1 else ''}; about {cost // 1_000_000:,} MB "
+            "estimated); split the file"
+        )
 
 
 def file_identity(path: str) -> tuple[int, int] | str:
