@@ -64,7 +64,7 @@ def check_value(value: Any, kind: type | tuple[type, ...]) -> Any:
         try:
             value = float(value)
         except OverflowError:
-            raise ValueError(f"expected a finite number, got {value:.3e}") from None
+            raise ValueError("expected a finite number, got an integer too large for one") from None
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"expected a finite number, got {value}")
     if isinstance(value, kinds):
