@@ -27,11 +27,18 @@ def run_cli(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedP
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     env.pop("LISTLINT_DEBUG", None)
     return subprocess.run(
-        [sys.executable, "-m", "listlint", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "listlint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
-@pytest.mark.parametrize("report", ["README.md", "./README.md", "sub/../README.md", "{abs}", "link.md", "hard.md"])
+@pytest.mark.parametrize(
+    "report", ["README.md", "./README.md", "sub/../README.md", "{abs}", "link.md", "hard.md"]
+)
 def test_a_report_path_that_is_an_input_is_refused(
     in_tmp: Path, capsys: pytest.CaptureFixture[str], report: str
 ) -> None:
@@ -94,8 +101,15 @@ def test_the_readme_documents_hard_links() -> None:
     assert "hard link" in readme
 
 
-@pytest.mark.parametrize("names", [["README.md", "./README.md"], ["README.md", "./README.md", "{abs}"],
-                                   ["README.md", "link.md"], ["README.md", "hard.md", "x/../README.md"]])
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["README.md", "./README.md"],
+        ["README.md", "./README.md", "{abs}"],
+        ["README.md", "link.md"],
+        ["README.md", "hard.md", "x/../README.md"],
+    ],
+)
 def test_one_file_named_several_ways_is_linted_once(
     in_tmp: Path, capsys: pytest.CaptureFixture[str], names: list[str]
 ) -> None:

@@ -293,7 +293,9 @@ def plugin_of(entry: ActiveRule) -> str:
 
 
 def crashed(entry: ActiveRule, document: Document, exc: BaseException) -> RuleCrashed:
-    return RuleCrashed(f"rule {describe_rule(entry)} crashed on {document.path}: {type(exc).__name__}: {exc}")
+    return RuleCrashed(
+        f"rule {describe_rule(entry)} crashed on {document.path}: {type(exc).__name__}: {exc}{plugin_of(entry)}"
+    )
 
 
 def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) -> list[list[Diagnostic]]:
