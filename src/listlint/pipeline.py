@@ -294,7 +294,8 @@ def plugin_of(entry: ActiveRule) -> str:
 
 def crashed(entry: ActiveRule, document: Document, exc: BaseException) -> RuleCrashed:
     return RuleCrashed(
-        f"rule {describe_rule(entry)} crashed on {document.path}: {type(exc).__name__}: {exc}{plugin_of(entry)}"
+        f"rule {describe_rule(entry)} crashed on {document.path}: "
+        f"{type(exc).__name__}: {exc}{plugin_of(entry)}"
     )
 
 
