@@ -126,3 +126,16 @@ def test_fix_is_linear_in_the_number_of_fixes(in_tmp: Path) -> None:
     small, large = timed(2_000), timed(8_000)
     # Quadratic would be 16 times slower; allow for a noisy machine.
     assert large < max(8 * small, 20), (small, large)
+
+
+def test_fix_needs_room_for_two_models(in_tmp: Path) -> None:
+    from listlint.source import FIX_FACTOR
+
+    text = "- a \n" * 90_000  # about 310 MB to check, 430 MB to fix
+    assert parse_cost(text) <= MEMORY_BUDGET < parse_cost(text) * FIX_FACTOR
+    (in_tmp / "list.md").write_text(text)
+    code, err, rss, _ = run_measured("check", "--fix", "list.md", cwd=in_tmp)
+    assert code == 2
+    assert err.startswith("listlint: error: list.md: too much Markdown structure to fix"), err
+    assert (in_tmp / "list.md").read_text() == text
+    assert rss < 150 * MB

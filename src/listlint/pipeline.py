@@ -23,7 +23,7 @@ from listlint.rules.base import RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
-from listlint.source import STDIN, Source, check_parse_cost, read_source, unique_paths
+from listlint.source import FIX_FACTOR, STDIN, Source, check_parse_cost, read_source, unique_paths
 from listlint.suppressions import read_suppressions
 
 __all__ = ["RunOptions", "FileResult", "RunResult", "lint_paths", "lint_text", "load_active_rules"]
@@ -87,6 +87,9 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
         read_source(path, max_bytes=settings.get("max-file-size"), stdin_name=options.stdin_filename)
         for path in unique_paths(paths)
     ]
+    if options.fix:
+        for source in sources:
+            check_parse_cost(source, factor=FIX_FACTOR)
     documents = [parse(source) for source in sources]
     found = check_documents(documents, active, settings, services, options)
     files = []
