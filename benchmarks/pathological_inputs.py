@@ -2,6 +2,17 @@
 
     python3 benchmarks/pathological_inputs.py 10000            # N repetitions of each shape
     python3 benchmarks/pathological_inputs.py 20000 html_tags  # only some shapes
+    python3 benchmarks/pathological_inputs.py --files DIR      # write the scale cases (issue 16)
+
+The scale cases are whole files within max-file-size, to be measured one
+process each (peak memory is the point):
+
+    for f in DIR/*.md; do /usr/bin/time -v python3 -m listlint check --exit-zero \
+        --output-format concise $f 2>&1 >/dev/null | grep -E 'Elapsed|Maximum resident'; done
+    cp DIR/trailing_50k.md /tmp/t.md && /usr/bin/time -v python3 -m listlint check --fix /tmp/t.md
+
+Each finishes in time and memory linear in the file and under 400 MB, or is
+refused before parsing with exit code 2 (the parse-cost budget in source.py).
 
 A shape whose time grows faster than N (compare two N) is quadratic somewhere.
 Issue 7 found and fixed: unclosed "<a href='x'" (html.parser rescans; 33 s at
@@ -15,6 +26,32 @@ import sys
 import time
 
 from listlint.pipeline import lint_text
+
+
+def scale_cases() -> dict[str, str]:
+    """Issue 16's blow-ups, each a file within max-file-size (5 MB)."""
+    return {
+        "anchors_20k": "".join(f"## Heading number {i}\n\n" for i in range(20_000))
+        + "".join(f"- [x](#heding-nmber-{i}x)\n" for i in range(20_000)),
+        "cr_only_1m": "a\r" * 1_000_000,
+        "emphasis_paragraph": "*a **a _b " * 400_000,
+        "emphasis_item": "- " + "*a **a _b " * 100_000 + "\n",
+        "short_lines_4_8mb": "a\n" * 2_400_000,
+        "items_100k": "- a\n" * 100_000,
+        "links_100k": "".join(f"- [a{i}](https://e.com/{i})\n" for i in range(100_000)),
+        "trailing_50k": "# T\n\n" + "".join(f"- [a{i}](https://e.com/{i}) \n" for i in range(50_000)),
+    }
+
+
+if len(sys.argv) > 2 and sys.argv[1] == "--files":
+    from pathlib import Path
+
+    folder = Path(sys.argv[2])
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in scale_cases().items():
+        (folder / f"{name}.md").write_bytes(text.encode())
+        print(f"{name:22s} {len(text):>10,} bytes")
+    sys.exit(0)
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 30000
 cases = {

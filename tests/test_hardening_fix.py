@@ -86,7 +86,7 @@ def test_write_is_temp_in_same_folder_fsynced_then_renamed(
     assert oct(readme.stat().st_mode & 0o777) == oct(0o640)
 
 
-@pytest.mark.parametrize("mode", [0o600, 0o644, 0o664, 0o444, 0o755])
+@pytest.mark.parametrize("mode", [0o600, 0o644, 0o664, 0o755])
 def test_permissions_are_preserved(in_tmp: Path, mode: int) -> None:
     readme = in_tmp / "README.md"
     readme.write_text(LIST)

@@ -22,6 +22,8 @@ from cli_support import one_line_error
 
 from listlint.cli import main
 
+SRC = Path(__file__).resolve().parent.parent / "src"
+
 REVERSED = "(Helix)[https://arxiv.org/abs/2406.01566]"
 # Line 3, column 3: the reversed link that LL101 reports (and fixes).
 LIST = f"# Papers\n\n- {REVERSED}: Serving\n- [NanoFlow](https://arxiv.org/abs/2408.12757): Towards\n"
@@ -267,6 +269,8 @@ def cli(
     *args: str, cwd: Path, drop_root_privileges: bool = False, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "LISTLINT_DEBUG"}
+    # This checkout's code, not whichever listlint is installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
     command = [sys.executable, "-m", "listlint", *args]
     if drop_root_privileges:
         # Root without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH obeys permission bits.
@@ -543,13 +547,14 @@ def test_standard_input_misuse_is_one_line(
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
-def test_a_named_pipe_without_a_writer_does_not_hang(in_tmp: Path) -> None:
+def test_a_named_pipe_without_a_writer_is_an_error_not_an_empty_list(in_tmp: Path) -> None:
     os.mkfifo(in_tmp / "pipe.md")
     started = time.monotonic()
     result = cli("check", "pipe.md", cwd=in_tmp)
     assert time.monotonic() - started < 30
-    assert result.returncode == 0, result
-    assert "no problems found" in result.stdout
+    assert result.returncode == 2, result
+    assert result.stderr == "listlint: error: pipe.md: a named pipe with no writer (nothing to read)\n"
+    assert "no problems found" not in result.stdout
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
@@ -558,13 +563,13 @@ def test_a_named_pipe_with_a_writer_is_read_to_its_end(in_tmp: Path) -> None:
 
     pipe = in_tmp / "pipe.md"
     os.mkfifo(pipe)
-    # The writer opens the pipe before listlint does (as a shell's <(...) has),
-    # then writes in two pieces with a pause between them.
+    # The writer opens the pipe before listlint does (as `cmd > pipe &` has:
+    # its open waits for a reader), then writes in two pieces with a pause.
     ready = threading.Event()
 
     def write() -> None:
-        descriptor = os.open(pipe, os.O_RDWR)  # does not wait for a reader
         ready.set()
+        descriptor = os.open(pipe, os.O_WRONLY)
         with os.fdopen(descriptor, "w") as stream:
             stream.write(LIST[:20])
             stream.flush()

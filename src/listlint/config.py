@@ -6,6 +6,7 @@ so an unknown key or a wrong type is an error that names file and key.
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from listlint.discovery import DISCOVERY_OPTIONS
 from listlint.errors import ConfigError
 from listlint.net.options import NETWORK_OPTIONS
 from listlint.net.sources.scholarly_options import SCHOLARLY_OPTIONS
-from listlint.options import Option
+from listlint.options import SECONDS, Option
 from listlint.sharding import parse_shard
 
 __all__ = ["Settings", "load_settings", "find_config", "OPTIONS", "CONFIG_FILES"]
@@ -42,6 +43,13 @@ CORE_OPTIONS: tuple[Option, ...] = (
         5_000_000,
         "Refuse list files larger than this many bytes "
         "(0: no limit); parsing needs about 50 bytes of memory per byte.",
+        bounds=(0, 1_000_000_000),
+    ),
+    Option(
+        "rule-timeout",
+        60.0,
+        "Seconds one rule may take on one file before it is reported as timed out (0: no limit).",
+        bounds=SECONDS,
     ),
 )
 
@@ -112,7 +120,7 @@ def find_config(start: Path) -> Path | None:
                 data = tomllib.loads(raw.decode("utf-8"))
             except OSError:
                 continue
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
                 # A broken pyproject.toml that mentions listlint is our config:
                 # report it (load_settings names the error) instead of ignoring it.
                 if b"listlint" in raw:
@@ -148,19 +156,23 @@ def load_settings(path: Path | None = None, *, search_from: Path | None = None) 
     return Settings(config_path=path, root=path.parent, values=values)
 
 
+# No real config file comes near this; a FIFO or /dev/zero never ends.
+MAX_CONFIG_BYTES = 10_000_000
+
+
 def read_table(path: Path, *, explicit: bool) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: config file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc})") from exc
+    text = read_config_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: tables or arrays nested too deep") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("listlint")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: 'tool' must be a table")
+        table = tool.get("listlint")
         if table is None:
             if explicit:
                 raise ConfigError(f"{path}: no [tool.listlint] table")
@@ -169,6 +181,35 @@ def read_table(path: Path, *, explicit: bool) -> dict[str, Any]:
             raise ConfigError(f"{path}: 'tool.listlint' must be a table")
         return table
     return data
+
+
+def read_config_text(path: Path) -> str:
+    """The text of config file ``path``: a regular file, at most ``MAX_CONFIG_BYTES``.
+
+    A FIFO, a device (``/dev/zero``, ``/dev/urandom``) or a directory is
+    refused before it is read, as list paths are.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{path}: not a regular file, cannot be a config file")
+    if info.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES:,} bytes, cannot be a config file")
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror or exc})") from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES:,} bytes, cannot be a config file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read config file (not utf-8: {exc.reason})") from exc
 
 
 def check_nested(path: Path, prefix: str, values: Mapping[str, Any]) -> None:

@@ -32,7 +32,10 @@ class Severity(str, Enum):
 class Edit:
     """Replace ``[start, end)`` of the decoded text with ``content``.
 
-    Lines and columns are 1-based; ``end_column`` is exclusive.
+    Lines and columns are 1-based; ``end_column`` is exclusive.  ``expected``
+    is the exact text the edit replaces: applying refuses the edit (and its
+    whole fix) when the file holds anything else there.  None: not known
+    (a fix read back from a report), checked against nothing.
     """
 
     start: int
@@ -42,15 +45,19 @@ class Edit:
     column: int
     end_line: int
     end_column: int
+    expected: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line,
             "end_column": self.end_column,
             "content": self.content,
         }
+        if self.expected is not None:
+            data["expected"] = self.expected
+        return data
 
 
 @dataclass(frozen=True, slots=True)

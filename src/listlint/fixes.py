@@ -8,6 +8,7 @@ kept as it is, and it is encoded back with the file's own encoding and BOM.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
 import glob
@@ -15,14 +16,23 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from listlint.diagnostics import Diagnostic, Edit
 from listlint.errors import InputError
 from listlint.source import Source
 
-__all__ = ["apply_fixes", "write_atomically", "unified_diff", "locked_for_fixing"]
+__all__ = [
+    "apply_fixes",
+    "apply_fix_round",
+    "FixRound",
+    "OffsetMap",
+    "write_atomically",
+    "unified_diff",
+    "locked_for_fixing",
+]
 
 # How long a second ``--fix`` waits for the first one on the same folder.
 LOCK_TIMEOUT = 600.0
@@ -32,32 +42,123 @@ def apply_fixes(
     text: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False
 ) -> tuple[str, list[Diagnostic]]:
     """Apply every applicable, non-overlapping fix; return new text and the fixed."""
+    applied = apply_fix_round(text, diagnostics, unsafe=unsafe)
+    return applied.text, applied.fixed
+
+
+@dataclass(frozen=True, slots=True)
+class FixRound:
+    """One round of fixes: the new text, what was fixed, what was refused
+    (an edit whose expected text the file does not hold: a bug of ours), and
+    where each old offset went."""
+
+    text: str
+    fixed: list[Diagnostic]
+    refused: list[Diagnostic]
+    moves: OffsetMap
+
+
+def apply_fix_round(text: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False) -> FixRound:
+    """Apply every applicable fix that overlaps no fix accepted before it.
+
+    Linear in the number of fixes (they arrive sorted by position, so the
+    accepted edits are kept sorted by appending, and an overlap is found by
+    bisection).
+    """
+    starts: list[int] = []  # accepted edits, sorted by (start, end)
     accepted: list[Edit] = []
     fixed: list[Diagnostic] = []
+    refused: list[Diagnostic] = []
     for diagnostic in sorted(diagnostics, key=lambda d: d.sort_key()):
         fix = diagnostic.fix
         if fix is None or not fix.edits or (fix.applicability == "unsafe" and not unsafe):
             continue
-        if any(edit.start < 0 or edit.end > len(text) for edit in fix.edits):
+        if any(edit.start < 0 or edit.end > len(text) or edit.start > edit.end for edit in fix.edits):
             continue
-        if any(overlaps(edit, other) for edit in fix.edits for other in accepted):
+        if any(
+            edit.expected is not None and text[edit.start : edit.end] != edit.expected for edit in fix.edits
+        ):
+            refused.append(diagnostic)
             continue
-        accepted.extend(fix.edits)
+        if any(overlaps_accepted(edit, starts, accepted) for edit in fix.edits) or edits_overlap(fix.edits):
+            continue
+        for edit in fix.edits:
+            index = bisect.bisect_right(starts, edit.start)
+            while index > 0 and starts[index - 1] == edit.start and accepted[index - 1].end > edit.end:
+                index -= 1
+            starts.insert(index, edit.start)
+            accepted.insert(index, edit)
         fixed.append(diagnostic)
     pieces = []
     position = 0
-    for edit in sorted(accepted, key=lambda e: (e.start, e.end)):
+    for edit in accepted:
         pieces.append(text[position : edit.start])
         pieces.append(edit.content)
         position = edit.end
     pieces.append(text[position:])
-    return "".join(pieces), fixed
+    return FixRound("".join(pieces), fixed, refused, OffsetMap(accepted))
+
+
+def holds_expected(text: str, edit: Edit) -> bool:
+    return edit.expected is None or text[edit.start : edit.end] == edit.expected
+
+
+def overlaps_accepted(edit: Edit, starts: list[int], accepted: list[Edit]) -> bool:
+    """Whether ``edit`` overlaps an accepted edit (neighbours found by bisection)."""
+    index = bisect.bisect_left(starts, edit.start)
+    for neighbour in (index - 1, index):
+        if 0 <= neighbour < len(accepted) and overlaps(edit, accepted[neighbour]):
+            return True
+    # Edits starting at the same offset (inserts) sit on both sides of ``index``.
+    probe = index
+    while probe < len(accepted) and starts[probe] < edit.end:
+        if overlaps(edit, accepted[probe]):
+            return True
+        probe += 1
+    return False
+
+
+def edits_overlap(edits: Sequence[Edit]) -> bool:
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    return any(overlaps(a, b) for a, b in zip(ordered, ordered[1:], strict=False))
 
 
 def overlaps(a: Edit, b: Edit) -> bool:
     if a.start == a.end == b.start == b.end:
         return True
     return a.start < b.end and b.start < a.end
+
+
+class OffsetMap:
+    """Where an offset of the text before a round of edits stands after it."""
+
+    __slots__ = ("ends", "edits", "shifts")
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        self.edits = list(edits)
+        self.ends = [edit.end for edit in self.edits]
+        self.shifts = [0]
+        for edit in self.edits:
+            self.shifts.append(self.shifts[-1] + len(edit.content) - (edit.end - edit.start))
+
+    def move(self, offset: int) -> int:
+        """The new offset; one inside a replaced range goes to the range's start."""
+        index = bisect.bisect_left(self.ends, offset)
+        while index < len(self.edits) and self.edits[index].end <= offset:
+            index += 1
+        if index < len(self.edits) and self.edits[index].start < offset:
+            return self.edits[index].start + self.shifts[index]
+        return offset + self.shifts[index]
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether an edit replaced anything in ``[start, end)`` (or inserted inside it)."""
+        index = bisect.bisect_left(self.ends, start)
+        while index < len(self.edits) and self.edits[index].start <= end:
+            edit = self.edits[index]
+            if edit.start < end and start < edit.end or start < edit.start < end:
+                return True
+            index += 1
+        return False
 
 
 def unified_diff(source: Source, new_text: str) -> str:
@@ -70,7 +171,9 @@ def write_atomically(source: Source, new_text: str) -> None:
     """Write ``new_text`` to ``source.path``: temp file, fsync, rename.
 
     A symlink is followed, so the link stays a link and its target changes.
-    The file keeps its permission bits.  A crash at any point leaves either
+    The file keeps its permission bits; a read-only file is refused.  The
+    rename gives the path a new inode: another hard link to the old file
+    keeps the old text (documented in the README).  A crash at any point leaves either
     the old file or the new one, never a mix.
     """
     target = Path(os.path.realpath(source.path))
@@ -78,6 +181,7 @@ def write_atomically(source: Source, new_text: str) -> None:
     try:
         info = target.stat()
         mode = stat.S_IMODE(info.st_mode)
+        refuse_read_only(source.path, target, mode)
         handle, temp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".listlint-tmp", dir=target.parent
         )
@@ -111,6 +215,12 @@ def write_atomically(source: Source, new_text: str) -> None:
             os.unlink(temp_name)
         raise
     sync_directory(target.parent)
+
+
+def refuse_read_only(name: str, target: Path, mode: int) -> None:
+    """A file without write permission is left alone (the rename would replace it anyway)."""
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise InputError(f"{name}: read-only file; --fix does not change it (nothing written)")
 
 
 @contextlib.contextmanager

@@ -6,11 +6,19 @@ so the config loader can reject unknown keys and wrong types, naming both.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Option", "check_value"]
+__all__ = ["Option", "check_value", "check_bounds", "SECONDS", "COUNT"]
+
+# Ranges for the usual kinds of number.  Every numeric option declares one:
+# a value outside it (or inf, nan) would make a run hang or never retry.
+SECONDS = (0.0, 86_400.0)
+COUNT = (0, 1_000_000)
+# For a number whose option declares no range of its own.
+DEFAULT_BOUNDS = (-1e9, 1e9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +31,26 @@ class Option:
     kind: type | tuple[type, ...] | None = None
     # Extra validation; returns the cleaned value or raises ValueError.
     validate: Callable[[Any], Any] | None = None
+    # The finite range [low, high] of a numeric option.
+    bounds: tuple[float, float] | None = None
 
     def clean(self, value: Any) -> Any:
         value = check_value(value, self.kind or type(self.default))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            check_bounds(value, self.bounds or DEFAULT_BOUNDS)
         return self.validate(value) if self.validate else value
+
+
+def check_bounds(value: float, bounds: tuple[float, float]) -> float:
+    """``value`` if it lies in ``bounds``; else ValueError naming the range."""
+    low, high = bounds
+    if not low <= value <= high:  # also false for nan
+        raise ValueError(f"must be a number from {format_number(low)} to {format_number(high)}, not {value}")
+    return value
+
+
+def format_number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else f"{value:,}"
 
 
 def check_value(value: Any, kind: type | tuple[type, ...]) -> Any:
@@ -37,7 +61,12 @@ def check_value(value: Any, kind: type | tuple[type, ...]) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"expected {type_name(kind)}, got a boolean")
     if float in kinds and isinstance(value, int):
-        return float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError("expected a finite number, got an integer too large for one") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
     if isinstance(value, kinds):
         if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             raise ValueError("expected a list of strings")

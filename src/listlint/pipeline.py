@@ -12,23 +12,23 @@ from __future__ import annotations
 import dataclasses
 import gc
 import inspect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from listlint.config import Settings
-from listlint.diagnostics import Diagnostic, Severity, help_url_for
+from listlint.diagnostics import Diagnostic, Edit, Severity, help_url_for
 from listlint.document import Document, parse_document
 from listlint.errors import ListlintError, RuleCrashed
-from listlint.fixes import apply_fixes
+from listlint.fixes import OffsetMap, apply_fix_round
 from listlint.gather.facts import Facts
 from listlint.gather.sources import SourceNote
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.registry import find_plugins, load_rules
 from listlint.selection import ActiveRule, select_rules
 from listlint.services import Services
-from listlint.source import STDIN, Source, read_source
+from listlint.source import FIX_FACTOR, STDIN, Source, check_parse_cost, read_source, unique_paths
 from listlint.suppressions import RuleRef, drop_companions, read_suppressions, suppression_findings
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ class RunResult:
     # End-of-run notes (sources, the link engine, the cache), for every reporter.
     notes: tuple[SourceNote, ...] = ()
     facts: Facts | None = None
+    # Rules that crashed, timed out or returned nonsense (exit code 2).
+    failures: list[str] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -112,8 +114,11 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     sources = [
         read_source(path, max_bytes=settings.get("max-file-size"), stdin_name=options.stdin_filename)
-        for path in paths
+        for path in unique_paths(paths)
     ]
+    if options.fix:
+        for source in sources:
+            check_parse_cost(source, factor=FIX_FACTOR)
     documents = [parse(source) for source in sources]
     facts = gather_facts(documents, active, settings, options)
     found = check_documents(documents, active, settings, services, options, facts)
@@ -140,7 +145,10 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: RunOptions) ->
         if options.fix:
             fix_file(result, active, settings, services, options, baseline=baseline, section_paths=sections)
         files.append(result)
-    return RunResult(files, active, facts.notes if facts is not None else (), facts)
+    # The gather stage's notes, then the run's own (e.g. a fix refused as unsafe).
+    own = tuple(SourceNote("", str(note)) for note in services.stats.get("notes", []))
+    notes = (*(facts.notes if facts is not None else ()), *own)
+    return RunResult(files, active, notes, facts, failures_of(services))
 
 
 def lint_text(
@@ -154,6 +162,9 @@ def lint_text(
     services = Services(settings, frozenset(entry.rule.name for entry in active))
     facts = gather_facts([document], active, settings, options)
     found = check_documents([document], active, settings, services, options, facts)[0]
+    failures = failures_of(services)
+    if failures:
+        raise RuleCrashed(failures[0])
     return decide(
         document,
         found,
@@ -193,7 +204,9 @@ def lint_bases(
 
 
 def parse(source: Source) -> Document:
-    """``parse_document`` with the cycle collector paused (see :func:`collector_paused`)."""
+    """``parse_document`` with the cycle collector paused (see :func:`collector_paused`);
+    ``InputError`` for a file whose parse would not fit the memory budget."""
+    check_parse_cost(source)
     with collector_paused():
         return parse_document(source)
 
@@ -237,7 +250,11 @@ def check_documents(
         for index, document in enumerate(documents):
             for entry in active:
                 context = make_context(entry, document, settings, services, options, facts)
-                outcome = run_rule(entry, document, context)
+                try:
+                    outcome = run_rule(entry, document, context)
+                except RuleCrashed as exc:
+                    record_failure(services, str(exc))
+                    continue
                 if inspect.isawaitable(outcome):
                     pending.append((index, entry, outcome))  # started below, collector on
                 else:
@@ -246,6 +263,18 @@ def check_documents(
         for (index, _, _), diagnostics in zip(pending, await_all(pending, services), strict=True):
             results[index].extend(diagnostics)
     return results
+
+
+def record_failure(services: Services, message: str) -> None:
+    """Note a rule that failed; the run goes on with the other rules' findings
+    and ends with exit code 2."""
+    failures: list[str] = services.stats.setdefault("rule-failures", [])
+    if message not in failures:
+        failures.append(message)
+
+
+def failures_of(services: Services) -> list[str]:
+    return list(services.stats.get("rule-failures", []))
 
 
 @contextmanager
@@ -289,18 +318,100 @@ def make_context(
 
 
 def run_rule(entry: ActiveRule, document: Document, context: RuleContext) -> Any:
-    try:
+    """The rule's findings (or, for a network rule, its awaitable).
+
+    Whatever the rule does (raises, even ``SystemExit``; returns something
+    that is not a list of diagnostics; never returns within ``rule-timeout``)
+    becomes a ``RuleCrashed`` that names the rule and where it comes from.
+    """
+    limit = float(context.settings.get("rule-timeout"))
+
+    def call() -> Any:
         outcome = entry.rule.check(document, context)
         return outcome if inspect.isawaitable(outcome) else list(outcome)
+
+    try:
+        outcome = call_with_limit(call, limit)
     except ListlintError:
         raise
-    except Exception as exc:
+    except RuleTimedOut:
+        raise RuleCrashed(
+            f"rule {describe_rule(entry)} timed out on {document.path} after {limit:g} s "
+            f"(rule-timeout); its findings are left out{plugin_of(entry)}"
+        ) from None
+    except (Exception, SystemExit) as exc:
         raise crashed(entry, document, exc) from exc
+    if not inspect.isawaitable(outcome):
+        check_findings(entry, document, outcome)
+    return outcome
+
+
+class RuleTimedOut(Exception):
+    """A rule did not return within its time limit."""
+
+
+def call_with_limit(function: Callable[[], Any], limit: float) -> Any:
+    """``function()``, given at most ``limit`` seconds (0: no limit).
+
+    With a limit, it runs in a daemon thread: one that never returns is left
+    behind (and dies with the process) while the run goes on.
+    """
+    if limit <= 0:
+        return function()
+    import threading
+
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = function()
+        except BaseException as exc:  # handed to the caller, SystemExit included
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="listlint-rule", daemon=True).start()
+    if not done.wait(limit):
+        raise RuleTimedOut
+    if "error" in box:
+        error = box["error"]
+        if isinstance(error, KeyboardInterrupt):
+            raise error
+        raise error
+    return box["value"]
+
+
+def check_findings(entry: ActiveRule, document: Document, findings: list[Any]) -> None:
+    for item in findings:
+        if not isinstance(item, Diagnostic):
+            shown = repr(item)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            raise RuleCrashed(
+                f"rule {describe_rule(entry)} returned {type(item).__name__} {shown} "
+                f"on {document.path}, not a Diagnostic; its findings are left out{plugin_of(entry)}"
+            )
+
+
+def describe_rule(entry: ActiveRule) -> str:
+    return f"{entry.rule.code} ({entry.rule.name})"
+
+
+def plugin_of(entry: ActiveRule) -> str:
+    """`` [plugin FILE]`` for a rule that is not built in: where it comes from."""
+    check = entry.rule.check
+    module = getattr(check, "__module__", "") or ""
+    if module.startswith("listlint."):
+        return ""
+    code = getattr(check, "__code__", None)
+    origin = code.co_filename if code is not None else module
+    return f" [plugin {origin}]" if origin else ""
 
 
 def crashed(entry: ActiveRule, document: Document, exc: BaseException) -> RuleCrashed:
     return RuleCrashed(
-        f"rule {entry.rule.code} ({entry.rule.name}) crashed on {document.path}: {type(exc).__name__}: {exc}"
+        f"rule {describe_rule(entry)} crashed on {document.path}: "
+        f"{type(exc).__name__}: {exc}{plugin_of(entry)}"
     )
 
 
@@ -481,19 +592,28 @@ def fix_file(
     baseline: Sequence[Diagnostic] | None = None,
     section_paths: Sequence[tuple[str, ...]] | None = None,
 ) -> None:
-    """Apply fixes until nothing changes; re-lint offline between rounds."""
+    """Apply fixes until nothing changes; re-lint offline between rounds.
+
+    Network findings are not re-checked: their positions (and their fixes'
+    edits) are carried through every round's edits to the fixed text.
+    """
     offline = [entry for entry in active if not entry.rule.needs_network]
+    network_codes = {entry.rule.code for entry in active if entry.rule.needs_network}
     refs = rule_refs(settings, active)
     text = result.source.text
     diagnostics = result.diagnostics
     fixed_all: list[Diagnostic] = []
+    rounds: list[OffsetMap] = []
     round_options = dataclasses.replace(options, online=False, fix=False)
     for _ in range(MAX_FIX_ROUNDS):
-        new_text, fixed = apply_fixes(text, diagnostics, unsafe=options.unsafe_fixes)
-        if new_text == text:
+        applied = apply_fix_round(text, diagnostics, unsafe=options.unsafe_fixes)
+        for diagnostic in applied.refused:
+            note_refused_fix(services, diagnostic)
+        if applied.text == text:
             break
-        fixed_all.extend(fixed)
-        text = new_text
+        fixed_all.extend(applied.fixed)
+        rounds.append(applied.moves)
+        text = applied.text
         source = Source(
             path=result.source.path, text=text, encoding=result.source.encoding, bom=result.source.bom
         )
@@ -513,11 +633,56 @@ def fix_file(
         )
         result.document = document
     if fixed_all:
+        fixed_ids = {id(d) for d in fixed_all}
         network = [
-            d
+            moved_through(d, result.source, result.document.source, rounds)
             for d in result.diagnostics
-            if d.code in {e.rule.code for e in active if e.rule.needs_network} and d not in fixed_all
+            if d.code in network_codes and id(d) not in fixed_ids
         ]
         result.diagnostics = sorted([*diagnostics, *network], key=Diagnostic.sort_key)
         result.fixed = fixed_all
         result.fixed_text = text
+
+
+def note_refused_fix(services: Services, diagnostic: Diagnostic) -> None:
+    notes = services.stats.setdefault("notes", [])
+    notes.append(
+        f"internal error: the fix of {diagnostic.code} at {diagnostic.path}:{diagnostic.line}:"
+        f"{diagnostic.column} expected text the file does not hold there; nothing changed for it "
+        "(please report this)"
+    )
+
+
+def moved_through(
+    diagnostic: Diagnostic, old: Source, new: Source, rounds: Sequence[OffsetMap]
+) -> Diagnostic:
+    """``diagnostic`` (of ``old``) at its place in ``new``, after every round of edits."""
+
+    def offset_of(line: int, column: int) -> int:
+        return min(old.line_offset(line) + column - 1, old.line_ends[min(max(line, 1), old.line_count) - 1])
+
+    start = offset_of(diagnostic.line, diagnostic.column)
+    end = max(offset_of(diagnostic.end_line, diagnostic.end_column), start)
+    fix = diagnostic.fix
+    for moves in rounds:
+        if fix is not None and any(moves.touches(e.start, max(e.end, e.start + 1)) for e in fix.edits):
+            fix = None  # what it would replace has changed: it no longer applies
+        if fix is not None:
+            fix = replace(fix, edits=tuple(moved_edit(e, moves) for e in fix.edits))
+        start, end = moves.move(start), moves.move(end)
+    if fix is not None:
+        fix = replace(fix, edits=tuple(placed_edit(e, new) for e in fix.edits))
+    line, column = new.position(start)
+    end_line, end_column = new.position(max(end, start))
+    return replace(diagnostic, line=line, column=column, end_line=end_line, end_column=end_column, fix=fix)
+
+
+def moved_edit(edit: Edit, moves: OffsetMap) -> Edit:
+    start = moves.move(edit.start)
+    return replace(edit, start=start, end=start + (edit.end - edit.start))
+
+
+def placed_edit(edit: Edit, source: Source) -> Edit:
+    line, column = source.position(edit.start)
+    end_line, end_column = source.position(edit.end)
+    return replace(edit, line=line, column=column, end_line=end_line, end_column=end_column)

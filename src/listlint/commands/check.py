@@ -33,6 +33,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not args.paths:
         raise UsageError("no Markdown files to lint: every file found is excluded")
     check_stdin_use(args)
+    check_report_path(args)
     options = run_options(args, settings)
     # --fix reads, fixes and writes under a lock, so concurrent runs take turns.
     with locked_for_fixing(args.paths if args.fix and not args.diff else ()):
@@ -56,6 +57,10 @@ def run_check(args: argparse.Namespace) -> int:
             file = result.files[0]
             sys.stdout.write(file.fixed_text if file.fixed_text is not None else file.source.text)
         report(args, settings, result)
+    if result.failures:  # the findings of the other rules are reported above
+        for failure in result.failures:
+            sys.stderr.write(f"listlint: error: {' '.join(failure.split())}\n")
+        return EXIT_ERROR
     return exit_code(result.diagnostics, args)
 
 
@@ -92,6 +97,18 @@ def check_stdin_use(args: argparse.Namespace) -> None:
         raise UsageError("--fix with standard input (-) takes no other paths: the fixed text goes to stdout")
     if getattr(args, "changed_since", None):
         raise UsageError("--changed-since needs files in git, not standard input")
+
+
+def check_report_path(args: argparse.Namespace) -> None:
+    """Refuse a report file that is one of the input lists (it would overwrite it)."""
+    from listlint.source import names_same_file
+
+    output = getattr(args, "output_file", None)
+    if output is None:
+        return
+    for path in args.paths:
+        if names_same_file(output, path):
+            raise UsageError(f"--output-file {output}: is the input list {path}; refusing to overwrite it")
 
 
 def changed_lines_of(args: argparse.Namespace) -> ChangedLines | None:
@@ -214,7 +231,7 @@ def report(args: argparse.Namespace, settings: Settings, result: RunResult) -> N
         cls = reporter_class(format_name)
         reporter = cls(
             stream=stream,
-            sources={f.source.path: f.source for f in result.files},
+            sources={f.source.path: f.document.source for f in result.files},  # the fixed text
             rules=[entry.rule for entry in result.rules],
             root=settings.root if settings.config_path else settings.root,
             color=wants_color(stream) and not args.output_file,

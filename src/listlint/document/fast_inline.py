@@ -68,11 +68,27 @@ def text_token(content: str, level: int) -> Token:
     return Token("text", "", 0, content=content, level=level)
 
 
+def is_linkless_paragraph(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is a top-level paragraph (not an entry, heading
+    or cell) that can hold no link, image, autolink, HTML or comment: nothing
+    listlint reads from its inline tokens.  A page of prose, or a hostile file
+    of a million short lines, then costs no inline tokens at all."""
+    token = tokens[index]
+    if token.level != 1 or index == 0 or tokens[index - 1].type != "paragraph_open":
+        return False
+    content = token.content
+    return "[" not in content and "<" not in content
+
+
 def parse_inline_tokens(state: StateCore) -> None:
     """Stands in for markdown-it-py's core ``inline`` rule, trying the fast path first."""
     md = state.md
-    for token in state.tokens:
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
         if token.type == "inline":
+            if is_linkless_paragraph(tokens, index):
+                token.children = []
+                continue
             children = simple_children(token.content)
             if children is not None:
                 token.children = children

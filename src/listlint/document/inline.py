@@ -9,6 +9,7 @@ maps an offset in an inline token's content back to an offset in the file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from typing import Any
@@ -53,43 +54,74 @@ class InlineMap:
     indentation, list markers and blockquote markers in front and trailing
     whitespace at the end, and joining the lines with ``\\n``.  Each content
     line is therefore found inside its source line; we remember where.
+
+    Where a content line differs from its source line beyond that (a tab in
+    the indentation expanded to spaces, ``\\|`` in a table cell read as ``|``,
+    NUL read as U+FFFD), the line is aligned character by character.  A line
+    that cannot be aligned exactly is recorded in ``Source.inexact_lines``:
+    spans there are approximate, and no fix is applied to them.
     """
 
-    __slots__ = ("bases", "content_starts", "single_base")
+    __slots__ = ("bases", "content_starts", "single_base", "columns")
 
     def __init__(self, content: str, source: Source, first_line: int, *, hint: int = 0) -> None:
         self.bases: list[int] = []
         self.content_starts: list[int] = []
+        # Per content line, None (a constant shift) or the source column of each character.
+        self.columns: list[list[int] | None] = []
         if "\n" not in content:  # the common case: a one-line entry
-            column = locate(source.line_text(first_line), content, hint)
-            self.single_base: int | None = source.line_offset(first_line) + column
-            self.bases.append(self.single_base)
-            self.content_starts.append(0)
-            return
+            placed = place(source, first_line, content, hint)
+            if isinstance(placed, int):
+                self.single_base: int | None = source.line_offset(first_line) + placed
+                self.bases.append(self.single_base)
+                self.content_starts.append(0)
+                self.columns.append(None)
+                return
         self.single_base = None
         position = 0
         for index, piece in enumerate(content.split("\n")):
             line_number = first_line + index
-            line = source.line_text(line_number)
+            placed = place(source, line_number, piece, hint if index == 0 else 0)
             line_start = source.line_offset(line_number)
-            column = locate(line, piece, hint if index == 0 else 0)
-            self.bases.append(line_start + column)
+            if isinstance(placed, int):
+                self.bases.append(line_start + placed)
+                self.columns.append(None)
+            else:
+                self.bases.append(line_start)
+                self.columns.append(placed)
             self.content_starts.append(position)
             position += len(piece) + 1
 
     def to_source(self, offset: int) -> int:
         if self.single_base is not None:
             return self.single_base + offset
-        index = 0
-        for candidate, start in enumerate(self.content_starts):
-            if start > offset:
-                break
-            index = candidate
-        return self.bases[index] + offset - self.content_starts[index]
+        index = bisect.bisect_right(self.content_starts, offset) - 1
+        index = max(index, 0)
+        columns = self.columns[index]
+        within = offset - self.content_starts[index]
+        if columns is None:
+            return self.bases[index] + within
+        if within < len(columns):
+            return self.bases[index] + columns[within]
+        # The end of the line (or the line break after it).
+        return self.bases[index] + (columns[-1] + 1 if columns else 0) + within - len(columns)
 
 
-def locate(line: str, piece: str, hint: int) -> int:
-    """Column where ``piece`` stands in ``line`` (searching from ``hint``)."""
+def place(source: Source, line_number: int, piece: str, hint: int) -> int | list[int]:
+    """Where ``piece`` stands in source line ``line_number``: a column, or a column per character."""
+    line = source.line_text(line_number)
+    column = locate(line, piece, hint)
+    if column is not None:
+        return column
+    aligned = align(line, piece, hint)
+    if aligned is not None:
+        return aligned
+    source.inexact_lines.add(line_number)
+    return len(line) - len(line.lstrip())  # approximate: the first non-blank column
+
+
+def locate(line: str, piece: str, hint: int) -> int | None:
+    """Column where ``piece`` stands in ``line`` (searching from ``hint``), or None."""
     if not piece:
         return len(line.rstrip())
     suffix_column = len(line) - len(piece)
@@ -98,8 +130,36 @@ def locate(line: str, piece: str, hint: int) -> int:
     found = line.find(piece, hint)
     if found >= 0:
         return found
-    # Tabs expanded by markdown-it: fall back to the first non-blank column.
-    return len(line) - len(line.lstrip())
+    # A tab in the indentation becomes spaces in the content (the part of it
+    # the container did not take); the rest of the piece stands as written.
+    stripped = piece.lstrip(" ")
+    lead = len(piece) - len(stripped)
+    if lead and stripped:
+        found = line.find(stripped, hint)
+        if found >= 0:
+            return found - lead
+    return None
+
+
+def align(line: str, piece: str, hint: int) -> list[int] | None:
+    """The column of each character of ``piece`` in ``line``, allowing what
+    markdown-it changes: spaces from a tab, ``\\|`` read as ``|``, NUL as U+FFFD."""
+    stripped = piece.lstrip(" ")
+    lead = len(piece) - len(stripped)
+    normal = line.replace("\0", "\ufffd")
+    pattern = "".join(r"\\?\|" if char == "|" else re.escape(char) for char in stripped)
+    match = re.compile(pattern).search(normal, hint)
+    if match is None or not stripped:
+        return None
+    columns = []
+    at = match.start()
+    for char in stripped:
+        if char == "|" and normal[at] == "\\":
+            at += 1
+        columns.append(at)
+        at += 1
+    first = columns[0]
+    return [first - lead + i for i in range(lead)] + columns
 
 
 # What can change the bracket depth of a link label: brackets, escapes, code spans.

@@ -25,8 +25,7 @@ from listlint.document.entry_fields import (
     marker_end,
     skip_gap,
 )
-from listlint.document.fast_inline import parse_inline_tokens
-from listlint.document.fast_lists import flat_list
+from listlint.document.fast_paths import fast_paths
 from listlint.document.html import LIST_LINE_RE, HtmlLink, find_comments, html_links
 from listlint.document.inline import (
     InlineMap,
@@ -98,9 +97,12 @@ def markdown_parser(*, fast_lists: bool = True) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     record_positions(md)
-    if fast_lists:
-        md.block.ruler.before("list", "flat_list", flat_list)
-    md.core.ruler.at("inline", parse_inline_tokens)
+    proven = fast_paths()  # None on a markdown-it-py they are not proven for
+    if proven is not None:
+        flat_list, parse_inline_tokens = proven
+        if fast_lists:
+            md.block.ruler.before("list", "flat_list", flat_list)
+        md.core.ruler.at("inline", parse_inline_tokens)
     # Rules read destinations as written (spans point at the source), so the
     # percent-encoding and scheme filtering markdown-it does for HTML output
     # is wasted work here; it was a sixth of the parse time on large lists.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,7 @@ class Cache:
         path = folder / CACHE_FILE
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            refuse_symlinks(path)
             try:
                 connection = connect(path)
             except sqlite3.DatabaseError as exc:
@@ -151,6 +153,22 @@ class Cache:
         if not self._failed:
             self._failed = True
             self.notes.append(f"cache: disabled for this run after an error in {self.path} ({exc})")
+
+
+def refuse_symlinks(path: Path) -> None:
+    """OSError if the database or its journal files are anything but regular files.
+
+    A symlinked cache could point at another program's SQLite database, and
+    our tables would be added to it; such a cache is never followed.
+    """
+    for candidate in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        try:
+            info = candidate.lstat()
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+            raise OSError(f"{candidate.name} is {kind}; not followed")
 
 
 def connect(path: Path | None) -> sqlite3.Connection:

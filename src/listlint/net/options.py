@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from listlint.options import Option
+from listlint.options import COUNT, SECONDS, Option, check_bounds
 
 __all__ = ["NETWORK_OPTIONS", "parse_status_ranges", "DEFAULT_USER_AGENT"]
 
 DEFAULT_USER_AGENT = "listlint/0.1 (+https://github.com/listlint/listlint)"
 HOST_KEYS: dict[str, type] = {"concurrency": int, "interval": float, "headers": dict}
+HOST_BOUNDS: dict[str, tuple[float, float]] = {"concurrency": (1, 1_000), "interval": (0.0, 3_600.0)}
 
 
 def positive(value: Any) -> Any:
@@ -150,22 +151,56 @@ def check_hosts(table: dict[str, Any]) -> dict[str, Any]:
             if kind is dict:
                 for name, header in value.items():
                     check_header(f"hosts.{host}.headers", name, header)
-            if kind is int and value <= 0 or kind is float and value < 0:
-                raise ValueError(f"hosts.{host}.{key}: must be positive")
+            if key in HOST_BOUNDS:
+                try:
+                    check_bounds(value, HOST_BOUNDS[key])
+                except ValueError as exc:
+                    raise ValueError(f"hosts.{host}.{key}: {exc}") from None
     return table
 
 
 NETWORK_OPTIONS: tuple[Option, ...] = (
-    Option("timeout", 10.0, "Seconds to wait for a server before giving up on a request.", validate=positive),
-    Option("max-concurrency", 64, "Requests in flight at once, over all hosts.", validate=positive),
-    Option("host-concurrency", 8, "Requests in flight at once to one host (default).", validate=positive),
-    Option("max-redirects", 10, "Redirects followed before a link counts as dead.", validate=not_negative),
-    Option("max-retries", 3, "Retries of a request after a transient failure.", validate=not_negative),
+    Option(
+        "timeout",
+        10.0,
+        "Seconds to wait for a server before giving up on a request.",
+        validate=positive,
+        bounds=SECONDS,
+    ),
+    Option(
+        "max-concurrency",
+        64,
+        "Requests in flight at once, over all hosts.",
+        validate=positive,
+        bounds=(1, 10_000),
+    ),
+    Option(
+        "host-concurrency",
+        8,
+        "Requests in flight at once to one host (default).",
+        validate=positive,
+        bounds=(1, 1_000),
+    ),
+    Option(
+        "max-redirects",
+        10,
+        "Redirects followed before a link counts as dead.",
+        validate=not_negative,
+        bounds=(0, 100),
+    ),
+    Option(
+        "max-retries",
+        3,
+        "Retries of a request after a transient failure.",
+        validate=not_negative,
+        bounds=(0, 100),
+    ),
     Option(
         "max-retry-after",
         30.0,
         "Longest Retry-After (seconds) honoured before giving up.",
         validate=not_negative,
+        bounds=SECONDS,
     ),
     Option(
         "user-agent", DEFAULT_USER_AGENT, "User-Agent header of every request.", validate=check_user_agent
@@ -208,12 +243,19 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
     ),
     Option("cache", True, "Keep network results in a persistent cache."),
     Option("cache-dir", "", "Cache folder (default: the user cache directory)."),
-    Option("cache-max-age", 86400.0, "Seconds a successful check stays cached.", validate=not_negative),
+    Option(
+        "cache-max-age",
+        86400.0,
+        "Seconds a successful check stays cached.",
+        validate=not_negative,
+        bounds=(0.0, 31_536_000.0),
+    ),
     Option(
         "cache-failure-age",
         3600.0,
         "Seconds a definite failure (404, 410) stays cached.",
         validate=not_negative,
+        bounds=(0.0, 31_536_000.0),
     ),
     # arXiv metadata (LL7xx); the env var LISTLINT_ARXIV_API_URL overrides arxiv-api-url.
     Option("arxiv-api-url", "https://export.arxiv.org/api/query", "The arXiv API query endpoint."),
@@ -222,18 +264,29 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         3.0,
         "Seconds between two arXiv API requests (arXiv asks for 3).",
         validate=not_negative,
+        bounds=(0.0, 3_600.0),
     ),
     Option(
         "arxiv-batch-size",
         200,
         "arXiv IDs asked for in one API request (at most 2000).",
         validate=arxiv_batch_size,
+        bounds=(1, 2_000),
     ),
     Option(
         "arxiv-retries",
         3,
         "Retries of an arXiv API request after a 429/5xx or a failed connection.",
         validate=not_negative,
+        bounds=COUNT,
+    ),
+    Option("arxiv-timeout", 30.0, "Seconds to wait for the arXiv API.", validate=positive, bounds=SECONDS),
+    Option(
+        "arxiv-cache-days",
+        30.0,
+        "Days arXiv metadata stays cached.",
+        validate=not_negative,
+        bounds=(0.0, 3_650.0),
     ),
     Option(
         "arxiv-timeout",

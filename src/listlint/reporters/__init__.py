@@ -64,8 +64,11 @@ def open_report(output_file: Path | None) -> Iterator[TextIO]:
         stream = open(output_file, "w", encoding="utf-8")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
         raise UsageError(f"{output_file}: cannot write report ({exc.strerror or exc})") from exc
-    with stream:
-        yield stream
+    try:
+        with stream:
+            yield stream
+    except OSError as exc:  # a full disk, /dev/full: found on write or on close
+        raise UsageError(f"{output_file}: cannot write report ({exc.strerror or exc})") from exc
 
 
 # Formats that print list text as it is: fenced in a workflow log.

@@ -9,7 +9,7 @@ the top of the page, so those are never broken.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from listlint.document.model import Document, Link, Section
@@ -24,10 +24,27 @@ USER_CONTENT = "user-content-"
 LINK_KINDS = ("inline", "reference", "html")
 
 
+# Fuzzy comparisons (broken anchor x heading) one document may spend on
+# suggestions: 20,000 broken anchors against 20,000 headings would be 4e8.
+# Past the budget a broken anchor is still reported, without a suggestion.
+SUGGESTION_BUDGET = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """The headings to suggest from, prepared once per document."""
+
+    choices: list[str]
+    by_squeezed: dict[str, list[str]]
+    # Comparisons left (a one-item list: the record is frozen, the count is not).
+    budget: list[int] = field(default_factory=lambda: [SUGGESTION_BUDGET])
+
+
 @dataclass(frozen=True, slots=True)
 class AnchorIndex:
     # Lower-cased anchor -> the section it belongs to (None for HTML anchors).
     targets: dict[str, Section | None]
+    suggestions: list[Suggestions] = field(default_factory=list)  # built on first use
 
     def resolve(self, fragment: str) -> tuple[bool, Section | None]:
         key = fragment.lower()
@@ -51,14 +68,25 @@ class AnchorIndex:
         """
         from rapidfuzz import fuzz, process  # lazy: only documents with broken anchors pay
 
-        choices = sorted(set(self.headings()))
+        prepared = self.prepared()
         key = fragment.lower()
-        squeezed = squeeze(key)
-        same = [choice for choice in choices if squeeze(choice) == squeezed]
+        same = prepared.by_squeezed.get(squeeze(key), [])
         if len(same) == 1:
             return same[0]
-        found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if prepared.budget[0] < len(prepared.choices):
+            return None
+        prepared.budget[0] -= len(prepared.choices)
+        found = process.extractOne(key, prepared.choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return found[0] if found else None
+
+    def prepared(self) -> Suggestions:
+        if not self.suggestions:
+            choices = sorted(set(self.headings()))
+            by_squeezed: dict[str, list[str]] = {}
+            for choice in choices:
+                by_squeezed.setdefault(squeeze(choice), []).append(choice)
+            self.suggestions.append(Suggestions(choices, by_squeezed))
+        return self.suggestions[0]
 
 
 def squeeze(anchor: str) -> str:

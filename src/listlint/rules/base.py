@@ -8,6 +8,7 @@ read ``context.facts``: what the gather stage learned online for the whole run.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -132,12 +133,19 @@ class RuleContext:
             help_url=self.rule.help_url,
         )
 
-    def edit(self, span: Span, content: str) -> Edit:
-        """An edit replacing ``span`` with ``content``."""
+    def edit(self, span: Span, content: str, *, expected: str | None = None) -> Edit:
+        """An edit replacing ``span`` (which holds ``expected``, when given) with ``content``.
+
+        The edit carries the text it replaces.  Inside a link's URL that is
+        the URL as the parser read it, so a span the parser mapped wrongly
+        can never be applied; elsewhere it is the text at ``span``.
+        """
         source = self.document.source
         line, column = source.position(span.start)
         end_line, end_column = source.position(span.end)
-        return Edit(span.start, span.end, content, line, column, end_line, end_column)
+        if expected is None:
+            expected = expected_text(self.document, span)
+        return Edit(span.start, span.end, content, line, column, end_line, end_column, expected)
 
     def fix(self, message: str, *edits: Edit, unsafe: bool = False) -> Fix:
         return Fix(message=message, edits=tuple(edits), applicability="unsafe" if unsafe else "safe")
@@ -150,3 +158,62 @@ class RuleContext:
         first = source.position(span.start)[0]
         last = source.position(span.end)[0]
         return any(line in self.changed_lines for line in range(first, last + 1))
+
+
+def expected_text(document: Document, span: Span) -> str:
+    """What ``span`` must hold: the URL's own characters inside a link's URL,
+    the file's text elsewhere; a position the parser could not map exactly
+    expects something no file holds, so an edit there is never applied."""
+    source = document.source
+    if source.inexact_lines and any(
+        line in source.inexact_lines
+        for line in range(source.position(span.start)[0], source.position(span.end)[0] + 1)
+    ):
+        return UNKNOWN_TEXT
+    url = url_around(document, span)
+    if url is not None:
+        return url
+    return source.text[span.start : span.end]
+
+
+# Never the text of a file: decoding replaces lone surrogates.
+UNKNOWN_TEXT = "\udc80<position not known>"
+
+
+def url_around(document: Document, span: Span) -> str | None:
+    """The part of a link's URL (as parsed) that ``span`` covers, if ``span``
+    lies inside the URL span of a link written with its URL in place."""
+    index = url_index(document)
+    position = bisect.bisect_right(index.starts, span.start) - 1
+    if position < 0:
+        return None
+    start, end, url = index.spans[position]
+    if not (start <= span.start and span.end <= end):
+        return None
+    return url[span.start - start : span.end - start]
+
+
+class UrlIndex:
+    __slots__ = ("document", "spans", "starts")
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.spans = sorted(
+            (link.url_span.start, link.url_span.end, link.url)
+            for link in document.links
+            if link.kind in URL_IN_PLACE
+            and (link.kind != "html" or link.url_span.end - link.url_span.start == len(link.url))
+        )
+        self.starts = [start for start, _, _ in self.spans]
+
+
+URL_IN_PLACE = frozenset({"inline", "autolink", "image", "html", "broken", "reversed"})
+URL_INDEXES: dict[int, UrlIndex] = {}
+
+
+def url_index(document: Document) -> UrlIndex:
+    cached = URL_INDEXES.get(id(document))
+    if cached is None or cached.document is not document:
+        URL_INDEXES.clear()  # one document at a time is being fixed
+        cached = URL_INDEXES[id(document)] = UrlIndex(document)
+    return cached
