@@ -390,3 +390,33 @@ def test_options_are_validated() -> None:
         options["github-token-env"].clean("NOT A NAME")
     with pytest.raises(ValueError, match="http"):
         options["github-graphql-url"].clean("file:///etc/passwd")
+
+
+# -- the fake speaks GitHub's shapes -------------------------------------------------
+
+
+def test_the_fake_answers_in_githubs_documented_shape(api: FakeGithub) -> None:
+    query = (
+        "query { rateLimit { cost remaining resetAt } "
+        'a: repository(owner: "gin-gonic", name: "gin") { nameWithOwner } '
+        'b: repository(owner: "nobody", name: "nothing") { nameWithOwner } '
+        'c: repository(owner: "old-owner", name: "old-name") { nameWithOwner } }'
+    )
+    answer = httpx.post(api.url, json={"query": query}, headers={"Authorization": f"bearer {TOKEN}"})
+    assert answer.status_code == 200
+    assert answer.headers["x-ratelimit-resource"] == "graphql"
+    body = answer.json()
+    assert body["data"]["a"] == {"nameWithOwner": "gin-gonic/gin"}
+    assert body["data"]["b"] is None
+    assert body["data"]["c"] == {"nameWithOwner": "new-owner/new-name"}
+    assert body["data"]["rateLimit"] == {"cost": 1, "remaining": 4999, "resetAt": "2030-03-17T17:46:40Z"}
+    assert body["errors"] == [
+        {
+            "type": "NOT_FOUND",
+            "message": "Could not resolve to a Repository with the name 'nobody/nothing'.",
+            "locations": [{"line": 1, "column": 111}],
+            "path": ["b"],
+        }
+    ]
+    bad = httpx.post(api.url, json={"query": query}, headers={"Authorization": "bearer wrong"})
+    assert bad.status_code == 401 and bad.json()["message"] == "Bad credentials"

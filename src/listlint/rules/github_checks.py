@@ -17,6 +17,8 @@ from listlint.rules.base import RuleContext
 __all__ = ["RepoFinding", "repository_links", "SOURCE"]
 
 SOURCE = "github"
+# Links as Markdown renders them (a "broken" or "reversed" one is malformed-link's business).
+LINK_KINDS = ("inline", "reference", "autolink", "html", "image")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ def repository_links(
         return
     seen: set[Span] = set()
     for link in document.links:
-        if not link.is_web or (link.kind == "image" and not images):
+        if not link.is_web or link.kind not in LINK_KINDS or (link.kind == "image" and not images):
             continue
         if link.url_span in seen or not context.is_changed(link.span):
             continue
