@@ -202,7 +202,10 @@ class HostState:
         links, or a time cap on throttling (429/503) scaled by its links."""
         if self.exhausted:
             return True
-        if self.throttled_urls >= 3:
+        # URLs in a row that ended throttled, with no success between them: a
+        # host that refuses everything.  A big host is given more of them, since
+        # one burst of 429s can end many URLs at once while it still answers.
+        if self.throttled_urls >= 3 + self.links // 50:
             self.exhausted = True
             return True
         cap = retry_base + int(self.links * retry_share * max(max_retries, 1))

@@ -280,7 +280,13 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         validate=not_negative,
         bounds=COUNT,
     ),
-    Option("arxiv-timeout", 30.0, "Seconds to wait for the arXiv API.", validate=positive, bounds=SECONDS),
+    Option(
+        "arxiv-timeout",
+        30.0,
+        "Seconds one arXiv API request may take in all, from connecting to the last byte.",
+        validate=positive,
+        bounds=SECONDS,
+    ),
     Option(
         "arxiv-cache-days",
         30.0,
@@ -288,13 +294,6 @@ NETWORK_OPTIONS: tuple[Option, ...] = (
         validate=not_negative,
         bounds=(0.0, 3_650.0),
     ),
-    Option(
-        "arxiv-timeout",
-        30.0,
-        "Seconds one arXiv API request may take in all, from connecting to the last byte.",
-        validate=positive,
-    ),
-    Option("arxiv-cache-days", 30.0, "Days arXiv metadata stays cached.", validate=not_negative),
     # GitHub repositories (LL8xx): the token's variable and the endpoints.
     Option(
         "github-token-env",

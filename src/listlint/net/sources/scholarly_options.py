@@ -55,5 +55,6 @@ SCHOLARLY_OPTIONS: tuple[Option, ...] = (
         3,
         "Retries of a Semantic Scholar request answered with 429 or 5xx.",
         validate=retries,
+        bounds=(0, 10),
     ),
 )
