@@ -26,9 +26,14 @@ list at warning or info severity is judged on a seeded random sample of
 that list is estimated from the sample alone, and the rest is "unsampled",
 not unjudged.  Error-severity findings are judged one by one, always.
 
-Exit status: 1 when a finding labelled ``false`` is present or an
-error-severity finding is unjudged (so the check can gate), 2 when the
-corpora or the ledger cannot be read, else 0.
+Exit status: 1 when a finding labelled ``false`` is present that is not an
+open, known one, or an error-severity finding is unjudged (so the check can
+gate); 2 when the corpora or the ledger cannot be read; else 0.  The open
+false findings (patterns reported to the rule authors in
+``benchmarks/ecosystem/FALSE_PATTERNS.md`` and not fixed yet) are listed in
+``benchmarks/ecosystem/open_false.tsv``; ``--write-open-false`` rewrites that
+file from the current run, so the list only shrinks as rules improve and a
+false finding that was fixed fails the check when it comes back.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 CORPORA = PROJECT.parent / "shared" / "corpora"
 LEDGER = HERE / "ecosystem" / "labels.jsonl"
+OPEN_FALSE = HERE / "ecosystem" / "open_false.tsv"
 VERDICTS = ("true", "false", "noise")
 # Sampling: more than SAMPLE_THRESHOLD findings of one rule on one list (below
 # error severity) are judged on the SAMPLE_SIZE findings that rank first by a
@@ -139,11 +145,25 @@ class Report:
     unjudged: list[Finding] = field(default_factory=list)
     false_present: list[tuple[Finding, Label]] = field(default_factory=list)
     stale: list[Label] = field(default_factory=list)
+    open_false: frozenset[tuple[str, int, str, str]] = frozenset()
+
+    @property
+    def false_new(self) -> list[tuple[Finding, Label]]:
+        """False findings that are not known open ones: new, or fixed once and back."""
+        return [(f, label) for f, label in self.false_present if identity(f) not in self.open_false]
+
+    @property
+    def open_fixed(self) -> int:
+        """Known open false findings that no longer come up (the open list can shrink)."""
+        present = {identity(f) for f, _ in self.false_present}
+        return len(self.open_false - present)
 
     @property
     def gate_failures(self) -> list[str]:
-        problems = [f"{_where(f)} {f.code}: labelled false ({label.reason})" for f, label in self.false_present]
-        problems += [f"{_where(f)} {f.code}: error severity, unjudged" for f in self.unjudged if f.severity == "error"]
+        problems = [f"{_where(f)} {f.code}: labelled false ({label.reason})" for f, label in self.false_new]
+        problems += [
+            f"{_where(f)} {f.code}: error severity, unjudged" for f in self.unjudged if f.severity == "error"
+        ]
         return problems
 
 
@@ -151,16 +171,24 @@ def _where(finding: Finding) -> str:
     return f"{finding.file}:{finding.line}"
 
 
+def identity(finding: Finding) -> tuple[str, int, str, str]:
+    return (finding.file, finding.line, finding.code, finding.key)
+
+
 # --- running listlint ------------------------------------------------------------------------
 
 
-def finding_key(url: str | None, line_text: str, column: int, end_line: int, line: int, end_column: int) -> str:
+def finding_key(
+    url: str | None, line_text: str, column: int, end_line: int, line: int, end_column: int
+) -> str:
     """A short key that tells apart findings of one code on one line: the URL, else the span's text."""
     if url:
-        return url[:KEY_LENGTH]
-    if end_line == line and end_column > column:
-        return line_text[column - 1 : end_column - 1].strip()[:KEY_LENGTH]
-    return line_text[column - 1 :].strip()[:KEY_LENGTH]
+        key = url
+    elif end_line == line and end_column > column:
+        key = line_text[column - 1 : end_column - 1]
+    else:
+        key = line_text[column - 1 :]
+    return " ".join(key.split())[:KEY_LENGTH]
 
 
 def list_paths(corpora: Path, names: Sequence[str] = ()) -> list[Path]:
@@ -225,6 +253,33 @@ def read_ledger(path: Path) -> list[Label]:
     return labels
 
 
+def read_open_false(path: Path) -> frozenset[tuple[str, int, str, str]]:
+    """The known open false findings: ``file<TAB>line<TAB>code<TAB>key`` a line, ``#`` comments."""
+    if not path.exists():
+        return frozenset()
+    entries = set()
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        parts = raw.split("\t")
+        if len(parts) != 4 or not parts[1].isdigit():
+            raise LedgerError(f"{path}:{number}: expected file, line, code and key separated by tabs")
+        entries.add((parts[0], int(parts[1]), parts[2], parts[3]))
+    return frozenset(entries)
+
+
+def format_open_false(report: Report) -> str:
+    lines = [
+        "# False findings still reported, known and described in FALSE_PATTERNS.md (file, line, code, key).",
+        "# Rewritten by: python3 benchmarks/ecosystem.py --write-open-false",
+    ]
+    lines += [
+        "\t".join(map(str, identity(f)))
+        for f, _ in sorted(report.false_present, key=lambda p: identity(p[0]))
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def match(findings: Iterable[Finding], labels: Iterable[Label]) -> tuple[dict[Finding, Label], list[Label]]:
     """Pair findings with labels of the same file, line and code.
 
@@ -271,12 +326,16 @@ def sample_of(findings: Sequence[Finding]) -> set[Finding]:
 # --- the report --------------------------------------------------------------------------------
 
 
-def evaluate(findings: Sequence[Finding], labels: Sequence[Label]) -> Report:
+def evaluate(
+    findings: Sequence[Finding],
+    labels: Sequence[Label],
+    open_false: frozenset[tuple[str, int, str, str]] = frozenset(),
+) -> Report:
     pairs, stale = match(findings, labels)
     groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         groups[(finding.file, finding.code)].append(finding)
-    report = Report(stale=stale)
+    report = Report(stale=stale, open_false=open_false)
     for (file, code), members in sorted(groups.items()):
         sampled = sample_of(members)
         tally = Tally(findings=len(members))
@@ -290,7 +349,7 @@ def evaluate(findings: Sequence[Finding], labels: Sequence[Label]) -> Report:
                     report.errors.judged += 1
                     setattr(report.errors, label.verdict, getattr(report.errors, label.verdict) + 1)
             if finding not in sampled:
-                tally.unsampled += label is None
+                tally.unsampled += 1
                 continue
             if label is None:
                 tally.unjudged += 1
@@ -319,7 +378,8 @@ def _percent(value: float | None) -> str:
 def _row(name: str, tally: Tally) -> str:
     return (
         f"{name:34} {tally.findings:6} {tally.judged:6} {tally.true:5} {tally.false:5} {tally.noise:5}"
-        f" {tally.unjudged:6} {tally.unsampled:6} {_percent(tally.precision):>7} {_percent(tally.noise_share):>6}"
+        f" {tally.unjudged:6} {tally.unsampled:6}"
+        f" {_percent(tally.precision):>7} {_percent(tally.noise_share):>6}"
     )
 
 
@@ -345,7 +405,8 @@ def format_text(report: Report, *, show_unjudged: bool, names: dict[str, str]) -
     out.append(
         f"precision (true / judged, estimated over all findings) {_percent(report.overall.precision)}; "
         f"noise share {_percent(report.overall.noise_share)}; "
-        f"false labels present {len(report.false_present)}; unjudged {len(report.unjudged)}; "
+        f"false labels present {len(report.false_present)} ({len(report.false_new)} not in the open list, "
+        f"{report.open_fixed} open ones fixed); unjudged {len(report.unjudged)}; "
         f"stale labels (finding gone) {len(report.stale)}"
     )
     shown = report.unjudged if show_unjudged else [f for f in report.unjudged if f.severity == "error"]
@@ -357,9 +418,9 @@ def format_text(report: Report, *, show_unjudged: bool, names: dict[str, str]) -
             out.append(f"    | {f.text.strip()[:200]}")
     elif report.unjudged:
         out.append(f"({len(report.unjudged)} unjudged below error severity: --unjudged lists them)")
-    if report.false_present:
-        out += ["", "labelled false and still reported"]
-        out += [f"{_where(f)} {f.code} {f.key!r}: {label.reason}" for f, label in report.false_present]
+    if report.false_new:
+        out += ["", "labelled false and reported, not in the open list (new, or fixed once and back)"]
+        out += [f"{_where(f)} {f.code} {f.key!r}: {label.reason}" for f, label in report.false_new]
     return "\n".join(out)
 
 
@@ -369,9 +430,15 @@ def format_json(report: Report) -> str:
         "errors": report.errors.to_dict(),
         "per_list": {file: t.to_dict() for file, t in sorted(report.per_list.items())},
         "per_rule": {code: t.to_dict() for code, t in sorted(report.per_rule.items())},
-        "per_rule_and_list": {f"{code} {file}": t.to_dict() for (file, code), t in sorted(report.per_group.items())},
+        "per_rule_and_list": {
+            f"{code} {file}": t.to_dict() for (file, code), t in sorted(report.per_group.items())
+        },
         "unjudged": [asdict(f) for f in report.unjudged],
-        "false_present": [{"finding": asdict(f), "label": asdict(label)} for f, label in report.false_present],
+        "false_present": [
+            {"finding": asdict(f), "label": asdict(label)} for f, label in report.false_present
+        ],
+        "false_new": [{"finding": asdict(f), "label": asdict(label)} for f, label in report.false_new],
+        "open_fixed": report.open_fixed,
         "stale": [asdict(label) for label in report.stale],
         "gate_failures": report.gate_failures,
     }
@@ -390,16 +457,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--select", choices=["default", "ALL"], default="default", help="rule selection")
     parser.add_argument("--json", action="store_true", help="machine output")
     parser.add_argument("--unjudged", action="store_true", help="list every unjudged finding")
+    parser.add_argument("--open-false", type=Path, default=OPEN_FALSE, help="known open false findings")
+    parser.add_argument(
+        "--write-open-false", action="store_true", help="rewrite the open list from this run (all lists only)"
+    )
     args = parser.parse_args(argv)
     try:
         labels = read_ledger(args.labels)
+        open_false = read_open_false(args.open_false)
         paths = list_paths(args.corpora, args.list)
     except LedgerError as error:
         print(f"ecosystem: {error}", file=sys.stderr)
         return 2
     findings = run_listlint(paths, select_all=args.select == "ALL")
     files = {p.name for p in paths}
-    report = evaluate(findings, [label for label in labels if label.file in files])
+    report = evaluate(
+        findings,
+        [label for label in labels if label.file in files],
+        frozenset(entry for entry in open_false if entry[0] in files),
+    )
+    if args.write_open_false:
+        if args.list:
+            print("ecosystem: --write-open-false needs a run over all lists", file=sys.stderr)
+            return 2
+        args.open_false.write_text(format_open_false(report), encoding="utf-8")
+        report.open_false = frozenset(identity(f) for f, _ in report.false_present)
     if args.json:
         print(format_json(report))
     else:
