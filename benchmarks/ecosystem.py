@@ -89,6 +89,7 @@ class Label:
     verdict: str
     reason: str
     key: str = ""
+    message: str = ""  # the finding's message when it was judged (optional)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ class Report:
     false_present: list[tuple[Finding, Label]] = field(default_factory=list)
     stale: list[Label] = field(default_factory=list)
     open_false: frozenset[tuple[str, int, str, str]] = frozenset()
+    # Judged findings whose message is no longer the one the judge read: worth a second look.
+    reworded: list[tuple[Finding, Label]] = field(default_factory=list)
 
     @property
     def false_new(self) -> list[tuple[Finding, Label]]:
@@ -242,6 +245,7 @@ def read_ledger(path: Path) -> list[Label]:
                 verdict=str(data["verdict"]),
                 reason=str(data["reason"]),
                 key=str(data.get("key", "")),
+                message=str(data.get("message", "")),
             )
         except (ValueError, KeyError, TypeError) as error:
             raise LedgerError(f"{path}:{number}: not a label ({error})") from None
@@ -343,6 +347,8 @@ def evaluate(
             label = pairs.get(finding)
             if label is not None and label.verdict == "false":
                 report.false_present.append((finding, label))
+            if label is not None and label.message and label.message != finding.message:
+                report.reworded.append((finding, label))
             if finding.severity == "error":
                 report.errors.findings += 1
                 if label is not None:
@@ -407,7 +413,8 @@ def format_text(report: Report, *, show_unjudged: bool, names: dict[str, str]) -
         f"noise share {_percent(report.overall.noise_share)}; "
         f"false labels present {len(report.false_present)} ({len(report.false_new)} not in the open list, "
         f"{report.open_fixed} open ones fixed); unjudged {len(report.unjudged)}; "
-        f"stale labels (finding gone) {len(report.stale)}"
+        f"stale labels (finding gone) {len(report.stale)}; "
+        f"judged under another message {len(report.reworded)}"
     )
     shown = report.unjudged if show_unjudged else [f for f in report.unjudged if f.severity == "error"]
     if shown:
@@ -418,6 +425,11 @@ def format_text(report: Report, *, show_unjudged: bool, names: dict[str, str]) -
             out.append(f"    | {f.text.strip()[:200]}")
     elif report.unjudged:
         out.append(f"({len(report.unjudged)} unjudged below error severity: --unjudged lists them)")
+    if show_unjudged and report.reworded:
+        out += ["", "judged under another message (check the verdict still holds)"]
+        for f, label in report.reworded:
+            out.append(f"{_where(f)} {f.code} [{label.verdict}] {f.message}")
+            out.append(f"    was: {label.message}")
     if report.false_new:
         out += ["", "labelled false and reported, not in the open list (new, or fixed once and back)"]
         out += [f"{_where(f)} {f.code} {f.key!r}: {label.reason}" for f, label in report.false_new]
@@ -439,6 +451,7 @@ def format_json(report: Report) -> str:
         ],
         "false_new": [{"finding": asdict(f), "label": asdict(label)} for f, label in report.false_new],
         "open_fixed": report.open_fixed,
+        "reworded": [{"finding": asdict(f), "label": asdict(label)} for f, label in report.reworded],
         "stale": [asdict(label) for label in report.stale],
         "gate_failures": report.gate_failures,
     }

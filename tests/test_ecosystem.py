@@ -285,3 +285,13 @@ def test_real_lists_match_the_ledger(corpora: Path) -> None:
     # A finding labelled false that is not a known open one (new, or fixed and back) fails,
     # and so does every error-severity finding nobody has judged.
     assert report.gate_failures == []
+
+
+def test_a_verdict_judged_under_another_message_is_flagged_for_a_second_look() -> None:
+    found = [finding(1, key="a", message="cross-listed: the same URL is also listed under X")]
+    same = Label("list.md", 1, "LL201", "noise", "intended", key="a", message=found[0].message)
+    assert ecosystem.evaluate(found, [same]).reworded == []
+    old = Label("list.md", 1, "LL201", "noise", "intended", key="a", message="duplicate link")
+    report = ecosystem.evaluate(found, [old])
+    assert [(f.line, label.message) for f, label in report.reworded] == [(1, "duplicate link")]
+    assert report.overall.noise == 1  # the verdict still counts until someone re-judges it
