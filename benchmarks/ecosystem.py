@@ -436,6 +436,30 @@ def format_text(report: Report, *, show_unjudged: bool, names: dict[str, str]) -
     return "\n".join(out)
 
 
+def format_markdown(report: Report, names: dict[str, str]) -> str:
+    """The two tables of a closing note: per list and per rule."""
+
+    def row(name: str, t: Tally) -> str:
+        return (
+            f"| {name} | {t.findings} | {t.judged} | {t.true} | {t.false} | {t.noise} "
+            f"| {_percent(t.precision)} | {_percent(t.noise_share)} |"
+        )
+
+    head = (
+        "| {} | findings | judged | true | false | noise | precision | noise share |\n| --- |" + " ---: |" * 7
+    )
+    out = [head.format("list")]
+    out += [row(file, t) for file, t in sorted(report.per_list.items())]
+    out += [row("**all**", report.overall), "", head.format("rule")]
+    out += [row(f"{code} {names.get(code, '')}", t) for code, t in sorted(report.per_rule.items())]
+    e = report.errors
+    out += [
+        "",
+        f"Error severity: {e.findings} findings, {e.true} true, {e.false} false: {_percent(e.precision)}.",
+    ]
+    return "\n".join(out)
+
+
 def format_json(report: Report) -> str:
     data = {
         "overall": report.overall.to_dict(),
@@ -469,6 +493,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="append", default=[], metavar="NAME", help="only this list")
     parser.add_argument("--select", choices=["default", "ALL"], default="default", help="rule selection")
     parser.add_argument("--json", action="store_true", help="machine output")
+    parser.add_argument(
+        "--markdown", action="store_true", help="the per-list and per-rule tables in Markdown"
+    )
     parser.add_argument("--unjudged", action="store_true", help="list every unjudged finding")
     parser.add_argument("--open-false", type=Path, default=OPEN_FALSE, help="known open false findings")
     parser.add_argument(
@@ -497,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.open_false = frozenset(identity(f) for f, _ in report.false_present)
     if args.json:
         print(format_json(report))
+    elif args.markdown:
+        print(format_markdown(report, rule_names(findings)))
     else:
         print(format_text(report, show_unjudged=args.unjudged, names=rule_names(findings)))
     return 1 if report.gate_failures else 0

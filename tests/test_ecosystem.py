@@ -247,6 +247,8 @@ def test_command_line_gates_on_unjudged_errors_and_false_labels(
     (tmp_path / "labels.jsonl").write_text("".join(json.dumps(x) + "\n" for x in labels))
     code, out, _ = run(tmp_path, capsys)
     assert code == 0 and "error severity: " in out and "precision 100.0%" in out
+    code, out, _ = run(tmp_path, capsys, "--markdown")
+    assert code == 0 and "| papers.md | " in out and "| LL201 duplicate-link | " in out
 
     # Label the duplicate false: the check fails and names it ...
     for x in labels:
