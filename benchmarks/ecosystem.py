@@ -33,7 +33,8 @@ false findings (patterns reported to the rule authors in
 ``benchmarks/ecosystem/FALSE_PATTERNS.md`` and not fixed yet) are listed in
 ``benchmarks/ecosystem/open_false.tsv``; ``--write-open-false`` rewrites that
 file from the current run, so the list only shrinks as rules improve and a
-false finding that was fixed fails the check when it comes back.
+false finding that was fixed fails the check when it comes back.  With
+``--strict`` any finding labelled false fails the check.
 """
 
 from __future__ import annotations
@@ -497,6 +498,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--markdown", action="store_true", help="the per-list and per-rule tables in Markdown"
     )
     parser.add_argument("--unjudged", action="store_true", help="list every unjudged finding")
+    parser.add_argument(
+        "--strict", action="store_true", help="also fail on the known open false findings (any false label)"
+    )
     parser.add_argument("--open-false", type=Path, default=OPEN_FALSE, help="known open false findings")
     parser.add_argument(
         "--write-open-false", action="store_true", help="rewrite the open list from this run (all lists only)"
@@ -528,6 +532,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(format_markdown(report, rule_names(findings)))
     else:
         print(format_text(report, show_unjudged=args.unjudged, names=rule_names(findings)))
+    if args.strict and report.false_present:
+        return 1
     return 1 if report.gate_failures else 0
 
 

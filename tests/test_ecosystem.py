@@ -261,6 +261,7 @@ def test_command_line_gates_on_unjudged_errors_and_false_labels(
     assert run(tmp_path, capsys, "--write-open-false")[0] == 0
     assert run(tmp_path, capsys)[0] == 0
     assert run(tmp_path, capsys, "--list", "papers")[0] == 0
+    assert run(tmp_path, capsys, "--strict")[0] == 1
 
 
 def test_command_line_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
