@@ -71,8 +71,10 @@ def test_entry_fields(document) -> None:  # type: ignore[no-untyped-def]
     assert nanoflow.tags == ("OSDI' 25", "UW")
     assert at(LIST, nanoflow.tags_span) == "OSDI' 25, UW"
     assert at(LIST, nanoflow.separator_span) == ": "
-    code = next(e for e in document.entries if e.name == "Code")
-    assert code.depth == 2 and code.description == "the artifact" and code.title == "Code"
+    # A generic link text ([Code]) is never the title, and a code link never the primary link.
+    code = next(e for e in document.entries if e.line == 8)
+    assert code.depth == 2 and code.title == "the artifact" and code.title_link is None
+    assert code.primary_link is None and code.roles == ("code",)
     full = next(e for e in document.entries if e.name.startswith("Full Title"))
     assert full.title == "Full Title Of A Paper" and full.tags == ("NeurIPS 2023",)
     oobleck = next(e for e in document.entries if e.name == "Oobleck:")

@@ -109,7 +109,7 @@ def test_separator_fix_changes_only_the_separator_and_keeps_crlf(lint: Lint) -> 
 
 def test_trailing_whitespace_on_last_line_and_single_spaces(lint: Lint) -> None:
     text = (
-        "- [A](https://a.example/x): one  \n"  # last line: the hard break does nothing
+        "- [A](https://a.example/x): one   \n"  # last line: three spaces, the hard break does nothing
         "- [B](https://b.example/y): two\t\n"
         "- [C](https://c.example/z): first line  \n"  # hard break inside the entry: kept
         "  second line \n"
@@ -294,3 +294,8 @@ def test_title_continuing_on_the_next_line(lint: Lint) -> None:
 def test_html_block_in_a_list_item_does_not_recurse(lint: Lint) -> None:
     # "- - <details>" re-parses to the same HTML block; expanding it again never ended.
     assert lint("- - <details>\n- [a](https://a.example/x)\n", select=["LL1"]) == []
+
+
+def test_exactly_two_trailing_spaces_are_a_hard_break_everywhere(lint: Lint) -> None:
+    text = "- [A](https://a.example/x): one  \n- [B](https://b.example/y): two  \n  more  \n"
+    assert found(lint, text, "LL103") == []

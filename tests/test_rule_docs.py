@@ -42,7 +42,9 @@ def test_page_names_code_and_has_both_examples(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(r.name for r in RULES.values() if not r.needs_network))
 def test_failing_example_yields_exactly_this_rule(name: str) -> None:
     failing = examples(DOCS / f"{name}.md")["failing"]
-    found = lint_text(failing, Settings(), options=RunOptions())
+    # A rule that is off by default runs when named.
+    settings = Settings() if RULES[name].default else Settings().with_values(extend_select=[name])
+    found = lint_text(failing, settings, options=RunOptions())
     assert found, f"{name}: the failing example yields nothing"
     assert {d.name for d in found} == {name}, [f"{d.code} {d.message}" for d in found]
 

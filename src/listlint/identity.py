@@ -71,10 +71,39 @@ TRACKING_PARAMS: frozenset[str] = frozenset(
         "_gl",
         "spm",
         "scm",
+        "hss_channel",
+        "_branch_match_id",
+        "_branch_referrer",
+        "s_kwcid",
+        "ef_id",
+        "epik",
+        "rb_clickid",
+        "_kx",
+        "ml_subscriber",
+        "ml_subscriber_hash",
+        "vero_conv",
+        "trk_contact",
+        "trk_msg",
+        "trk_module",
+        "trk_sid",
+        "sc_channel",
+        "sc_campaign",
+        "cmpid",
+        "spm_id_from",
+        "vd_source",
+        "pk_campaign",
+        "pk_kwd",
+        "pk_source",
+        "pk_medium",
+        "pk_content",
+        "srsltid",
+        "gad_source",
+        "gad_campaignid",
     }
 )
-# Every parameter starting with one of these is tracking (utm_source, ...).
-TRACKING_PREFIXES: tuple[str, ...] = ("utm_",)
+# Every parameter starting with one of these is tracking (utm_source, ...):
+# Google Analytics (utm_), HubSpot ads (hsa_), Matomo (mtm_).
+TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "hsa_", "mtm_")
 # Parameters that are tracking on some hosts only (short, generic names).
 HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
     "youtube.com": frozenset({"si", "feature"}),
@@ -83,6 +112,13 @@ HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
     "x.com": frozenset({"s", "t"}),
     "open.spotify.com": frozenset({"si"}),
     "linkedin.com": frozenset({"trk", "trackingid"}),
+}
+
+# Host parameters that are reported only beside another tracker: a share
+# source code (``s=20``) alone identifies no one.
+QUIET_ALONE: dict[str, frozenset[str]] = {
+    "twitter.com": frozenset({"s"}),
+    "x.com": frozenset({"s"}),
 }
 
 ARXIV_HOSTS: frozenset[str] = frozenset(
@@ -98,6 +134,14 @@ ARXIV_VIEWS: frozenset[str] = frozenset({"abs", "pdf", "html", "ps", "format", "
 NEW_ARXIV_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<version>\d+))?")
 OLD_ARXIV_RE = re.compile(r"(?P<id>[a-z][a-z-]*(?:\.[A-Za-z]{2})?/\d{7})(?:v(?P<version>\d+))?")
 
+# Pages named by an arXiv ID: host -> the path prefixes that carry it.
+ARXIV_PAGE_HOSTS: dict[str, frozenset[str]] = {
+    "huggingface.co": frozenset({"papers"}),
+    "www.huggingface.co": frozenset({"papers"}),
+    "alphaxiv.org": frozenset({"abs", "overview"}),
+    "www.alphaxiv.org": frozenset({"abs", "overview"}),
+}
+ARXIV_PAGE_RE = re.compile(r"/([a-z]+)/(\d{4}\.\d{4,5})(?:v\d+)?")
 DOI_HOSTS: frozenset[str] = frozenset({"doi.org", "dx.doi.org"})
 ACM_HOSTS: frozenset[str] = frozenset({"dl.acm.org"})
 ACM_VIEWS: frozenset[str] = frozenset({"pdf", "abs", "fullhtml", "epdf", "full", "book"})
@@ -218,6 +262,11 @@ def paper_identity(url: str) -> str | None:
         found = arxiv_id(url)
         if found is not None:
             return f"arxiv:{found[0]}"
+    elif host in ARXIV_PAGE_HOSTS:
+        # huggingface.co/papers/ID and alphaxiv.org/abs/ID show the arXiv paper ID.
+        match = ARXIV_PAGE_RE.fullmatch(path.rstrip("/"))
+        if match is not None and match.group(1) in ARXIV_PAGE_HOSTS[host]:
+            return f"arxiv:{match.group(2)}"
     elif host in DOI_HOSTS or host in ACM_HOSTS:
         doi = doi_of(host, path)
         if doi is not None and doi.startswith(ARXIV_DOI_PREFIX):
@@ -298,8 +347,11 @@ def is_tracking_param(name: str, host: str = "") -> bool:
     key = unquote(name).lower()
     if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
         return True
-    host = host.lower().removeprefix("www.").removeprefix("m.")
-    return key in HOST_TRACKING_PARAMS.get(host, frozenset())
+    return key in HOST_TRACKING_PARAMS.get(bare_host(host), frozenset())
+
+
+def bare_host(host: str) -> str:
+    return host.lower().removeprefix("www.").removeprefix("m.")
 
 
 def query_bounds(url: str) -> tuple[int, int] | None:
@@ -321,7 +373,10 @@ def tracking_params(url: str) -> list[str]:
         return []
     host = host_of(url)
     names = [piece.split("=", 1)[0] for piece in url[bounds[0] : bounds[1]].split("&")]
-    return [name for name in names if name and is_tracking_param(name, host)]
+    found = [name for name in names if name and is_tracking_param(name, host)]
+    if found and all(name.lower() in QUIET_ALONE.get(bare_host(host), ()) for name in found):
+        return []  # x.com's ?s=20 alone says which app shared it, and no one is tracked
+    return found
 
 
 def strip_tracking(url: str) -> str:

@@ -73,6 +73,8 @@ def select_rules(
         dropped = max((specificity(s, rule) for s in ignore), default=0)
         if not chosen or dropped >= chosen:
             continue
+        if not rule.default and chosen <= specificity("ALL", rule):
+            continue  # off by default: runs only when named
         if rule.needs_network and not online:
             continue
         table = settings.rule_table(rule.name, rule.code)

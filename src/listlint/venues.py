@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from listlint.document.model import Document, Entry, Span
+from listlint.document.model import Document, Entry, Span, Tag
 from listlint.errors import ConfigError
 
 __all__ = [
@@ -51,11 +51,6 @@ CURLY = "’‘`´"
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+/\-]*[A-Za-z0-9&]|[A-Za-z]")
 # The year right after a venue name: spaces, an apostrophe, spaces, digits.
 ATTACHED_YEAR_RE = re.compile(r"([ \t]*)([" + APOSTROPHES + r"]?)([ \t]*)((?:19|20)\d{2}|\d{2})(?![\w.])")
-TRAILING_WINDOW = 48  # characters at the end of an entry searched for "Venue' 24"
-TRAILING_VENUE_RE = re.compile(
-    r"(?<![\w&+/\-])([A-Za-z][A-Za-z&+/\-]*)"
-    r"[ \t]*[" + APOSTROPHES + r"]?[ \t]*(?:19|20)?\d{2}[ \t.]*$"
-)
 LOOSE_YEAR_RE = re.compile(r"(?<![\w.])(?:19|20)\d{2}(?![\w.])|[" + APOSTROPHES + r"]\s?\d{2}(?![\w.])")
 
 
@@ -72,9 +67,16 @@ class Vocabulary:
     # Lower-cased spelling -> (venue, the accepted spelling it stands for).
     spellings: Mapping[str, tuple[Venue, str]]
     longest: int  # most words in one spelling
+    # Every accepted spelling as written (names and aliases).
+    accepted: frozenset[str] = frozenset()
 
     def lookup(self, word: str) -> tuple[Venue, str] | None:
-        return self.spellings.get(word.lower())
+        """The venue ``word`` names and the spelling to write: ``word`` itself
+        when it is an accepted spelling, else the canonical one for its case."""
+        found = self.spellings.get(word.lower())
+        if found is not None and word in self.accepted:
+            return found[0], word
+        return found
 
     @property
     def names(self) -> list[str]:
@@ -103,6 +105,8 @@ class TagInfo:
     venue: VenueMention | None
     # A word followed by a year that is not a known venue: (word, span).
     unknown: tuple[str, Span] | None
+    # Whether the text stands in the file at ``span`` (not for a badge's).
+    exact: bool = True
 
 
 def load_vocabulary(extra: Mapping[str, Any] | None = None) -> Vocabulary:
@@ -111,11 +115,15 @@ def load_vocabulary(extra: Mapping[str, Any] | None = None) -> Vocabulary:
     for name, table in (extra or {}).items():
         venues[name] = make_venue(name, table, origin="extra-venues")
     spellings: dict[str, tuple[Venue, str]] = {}
+    accepted: set[str] = set()
     for venue in venues.values():
         for spelling in (venue.name, *venue.aliases):
-            spellings[spelling.lower()] = (venue, spelling)
+            accepted.add(spelling)
+            # The canonical name wins over an alias that differs only in case
+            # (CLUSTER and Cluster): a case variant is then told the key.
+            spellings.setdefault(spelling.lower(), (venue, spelling))
     longest = max((len(key.split()) for key in spellings), default=1)
-    return Vocabulary(spellings=spellings, longest=longest)
+    return Vocabulary(spellings=spellings, longest=longest, accepted=frozenset(accepted))
 
 
 @lru_cache(maxsize=1)
@@ -232,35 +240,30 @@ def tags_of(document: Document, context: Any) -> list[tuple[Entry, list[TagInfo]
         return held[1]
     parsed = []
     for entry in document.entries:
-        if entry.tags_span is not None:
-            parsed.append((entry, read_tags(document, entry, vocabulary, today)))
-        else:
-            trailing = trailing_venue(document, entry, vocabulary, today)
-            if trailing is not None:
-                parsed.append((entry, [trailing]))
+        infos = read_tags(document, entry, vocabulary, today) if entry.tags_span is not None else []
+        for tag in entry.venue_tags:
+            if tag.where != "bar":
+                info = read_place(tag, vocabulary, today)
+                if info is not None:
+                    infos.append(info)
+        if infos or entry.tags_span is not None:
+            parsed.append((entry, infos))
     cache[key] = (document, parsed)
     return parsed
 
 
-def trailing_venue(document: Document, entry: Entry, vocabulary: Vocabulary, today: int) -> TagInfo | None:
-    """A venue and year ending an entry that has no ``|`` tags (``... Scale ICML' 2022.``).
-
-    Only a known venue directly followed by its year, at the very end of a
-    one-line entry, counts: anything looser would read prose as tags.
-    """
-    span = entry.after_link_span
-    if span is None or entry.line != entry.end_line or entry.kind != "item":
-        return None
-    text = document.source.text[span.start : span.end]
-    if not text.rstrip(" \t.")[-1:].isdigit():
-        return None  # the cheap test first: most entries do not end in a number
-    window = max(0, len(text) - TRAILING_WINDOW)
-    match = TRAILING_VENUE_RE.search(text, window)
-    if match is None or vocabulary.lookup(match.group(1)) is None:
-        return None
-    info = read_tag(match.group().rstrip(" \t."), span.start + match.start(), vocabulary, today)
+def read_place(tag: Tag, vocabulary: Vocabulary, today: int) -> TagInfo | None:
+    """A venue and its year stated outside the ``|`` tags (parentheses, bold, the end
+    of the text, a badge); only a known venue directly followed by a year counts:
+    anything looser would read prose as tags."""
+    if not tag.exact and tag.where != "badge":
+        return None  # markup inside: positions would be guesses
+    info = read_tag(tag.text.rstrip(" \t."), tag.span.start, vocabulary, today)
     if info.venue is None or not info.venue.attached:
         return None
+    if not tag.exact:
+        # A badge states the venue in its URL: the finding points at the badge.
+        return TagInfo(text=tag.text, span=tag.span, venue=info.venue, unknown=None, exact=False)
     return info
 
 

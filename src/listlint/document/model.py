@@ -12,9 +12,27 @@ from typing import Literal, NamedTuple
 
 from listlint.source import Source
 
-__all__ = ["Span", "Link", "Section", "Entry", "Comment", "Document", "LinkKind"]
+__all__ = [
+    "Span",
+    "Link",
+    "Section",
+    "Entry",
+    "Comment",
+    "Document",
+    "LinkKind",
+    "LinkRole",
+    "Tag",
+    "TagPlace",
+    "TaskState",
+]
 
 LinkKind = Literal["inline", "reference", "autolink", "image", "html", "reversed", "broken"]
+# What a link of an entry is for, from its text, host and shape.
+LinkRole = Literal["paper", "code", "project", "badge", "other"]
+# Where an entry states a tag: after "|", "(ICML 2023)", "**ICML 2023**",
+# at the end of its text, or in a shields badge.
+TagPlace = Literal["bar", "parentheses", "bold", "trailing", "badge"]
+TaskState = Literal["open", "done"]
 
 
 class Span(NamedTuple):
@@ -75,14 +93,41 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Tag:
+    """A piece of an entry that may state a venue and year.
+
+    ``span`` is where it stands in the file; ``exact`` says whether
+    ``source.text[span.start:span.end] == text`` (a badge's text is decoded
+    from its URL, so its span is the badge's and it is not exact).
+    """
+
+    text: str
+    span: Span
+    where: TagPlace
+    exact: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One list item (or table row) of the list.
 
     For ``- [Name](url): Rest of title | Venue' 24, Lab``:
     ``name`` is ``Name``, ``description`` is ``Rest of title``, ``tags_text``
     is ``Venue' 24, Lab`` and ``tags`` its comma-separated parts.  ``title``
-    is the paper title the entry states: ``Name: Rest of title`` when the
-    text after the link starts with a colon, else ``Name``.
+    is the title the entry states: ``Name: Rest of title`` when a short name
+    (three words at most) is followed by a colon and a title-cased rest,
+    else the link text (``[Full Title](url): a note`` has the title ``Full
+    Title``).  When the title is not a link (``- **Title** [[Paper]](url)``,
+    ``- Title`` / blank line / ``[paper](url)``) it is the bold or plain text
+    that names the entry, and ``title_link`` is None.
+
+    ``markers`` are what stands before the title (``[x]``, an emoji,
+    ``:star:``, ``[NEW]``, a date label); ``task`` the state of a task box.
+    ``links`` are the links of every paragraph of the item, ``roles`` their
+    roles (same order).  ``primary_link`` is the title's link, else the first
+    paper link, else the first link that is neither code nor a badge; never
+    a badge or a generic ``[code]`` link.  ``venue_tags`` are every place
+    that may state a venue and year (the ``|`` tags too).
     """
 
     span: Span
@@ -101,13 +146,22 @@ class Entry:
     tags_span: Span | None
     separator_span: Span | None
     after_link_span: Span | None
+    primary_link: Link | None = None
+    title_link: Link | None = None
+    roles: tuple[LinkRole, ...] = ()
+    markers: tuple[str, ...] = ()
+    task: TaskState | None = None
+    venue_tags: tuple[Tag, ...] = ()
 
-    @property
-    def primary_link(self) -> Link | None:
-        for link in self.links:
-            if link.kind in ("inline", "reference", "autolink", "html") and not link.is_anchor:
-                return link
-        return None
+    def role_of(self, link: Link) -> LinkRole:
+        """The role of one of this entry's links ("other" for a link not of this entry)."""
+        for index, own in enumerate(self.links):
+            if own is link and index < len(self.roles):
+                return self.roles[index]
+        return "other"
+
+    def links_with_role(self, role: LinkRole) -> tuple[Link, ...]:
+        return tuple(link for link, own in zip(self.links, self.roles, strict=False) if own == role)
 
 
 @dataclass(frozen=True, slots=True)

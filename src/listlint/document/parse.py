@@ -15,6 +15,16 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from listlint.document.entry_fields import (
+    EMPHASIS_RE,
+    badge_tag,
+    find_tag_places,
+    is_generic_text,
+    is_generic_title,
+    link_role,
+    marker_end,
+    skip_gap,
+)
 from listlint.document.fast_inline import parse_inline_tokens
 from listlint.document.fast_lists import flat_list
 from listlint.document.html import LIST_LINE_RE, HtmlLink, find_comments, html_links
@@ -25,7 +35,7 @@ from listlint.document.inline import (
     plain_text,
     record_positions,
 )
-from listlint.document.model import Comment, Document, Entry, Link, LinkKind, Section, Span
+from listlint.document.model import Comment, Document, Entry, Link, LinkKind, LinkRole, Section, Span, Tag
 from listlint.document.slugs import SlugCounter, github_slug, heading_text
 from listlint.errors import InputError
 from listlint.source import Source
@@ -35,7 +45,7 @@ __all__ = ["parse_document"]
 # Text that is almost a link: reversed `(text)[url]`, a space between `]` and
 # `(`, a missing `]` or `)`.  Only searched for outside real links.
 REVERSED_RE = re.compile(r"\(([^()\n]*)\)\[((?:https?://|www\.)[^\[\]\s]*)\]")
-SPACED_RE = re.compile(r"\[([^\[\]\n]+)\][ \t]+\(((?:https?://|www\.)[^()\s]*)\)")
+SPACED_RE = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\][ \t]+\(((?:https?://|www\.)[^()\s]*)\)")
 UNCLOSED_PAREN_RE = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|www\.)[^()\s]*)(?=\s|$)")
 MISSING_BRACKET_RE = re.compile(r"\[([^\[\]\n]+)\(((?:https?://|www\.)[^()\s]*)\)")
 MALFORMED_PATTERNS = (REVERSED_RE, SPACED_RE, UNCLOSED_PAREN_RE, MISSING_BRACKET_RE)
@@ -152,7 +162,9 @@ class DocumentBuilder:
             elif kind == "list_item_open":
                 if index + 2 < count and tokens[index + 1].type == "paragraph_open":
                     consumed.add(id(tokens[index + 2]))
-                    self.add_item(tokens[index + 2], list_depth, line_offset)
+                    more = later_paragraphs(tokens, index)
+                    consumed.update(id(inline) for inline in more)
+                    self.add_item(tokens[index + 2], list_depth, line_offset, more)
             elif kind == "tbody_open":
                 in_body = True
             elif kind == "tbody_close":
@@ -196,9 +208,12 @@ class DocumentBuilder:
 
     # -- entries ------------------------------------------------------------
 
-    def add_item(self, inline: Token, depth: int, line_offset: int) -> None:
+    def add_item(self, inline: Token, depth: int, line_offset: int, more: tuple[Token, ...] = ()) -> None:
         first, last = self.lines(inline, line_offset)
         located = self.collect_links(inline, line_offset)
+        extra = tuple(self.collect_links(paragraph, line_offset) for paragraph in more)
+        if more:
+            last = max(last, self.lines(more[-1], line_offset)[1])
         imap = located.imap
         line = self.source.line_text(first)
         start = self.source.line_offset(first) + len(line) - len(line.lstrip())
@@ -214,7 +229,7 @@ class DocumentBuilder:
                 last,
                 section=self.section,
                 depth=depth,
-                children=inline.children,
+                extra=extra,
             )
         )
 
@@ -223,17 +238,43 @@ class DocumentBuilder:
             return
         first = row.map[0] + 1 + line_offset
         links: list[Link] = []
+        title_cell: list[Link] | None = None  # the links of the first cell with text
         hint = 0
         for cell in cells:
             located = self.collect_links(cell, line_offset, first_line=first, hint=hint)
             links.extend(located.links)
+            if title_cell is None and NAMING_CELL_RE.search(cell.content):
+                title_cell = located.links
             hint = max(hint, located.imap.to_source(len(cell.content)) - self.source.line_offset(first))
         if not any(link.kind != "image" for link in links):
             return
         start = self.source.line_offset(first)
         end = self.source.line_ends[first - 1]
-        primary = next((link for link in links if link.kind != "image"), links[0])
+        text = self.source.text
+        roles = tuple(link_role(link, text[link.text_span.start : link.text_span.end]) for link in links)
         cells_text = [plain_text(cell.children).strip() for cell in cells]
+        # A row's title link is the first link of its first cell with text,
+        # unless that is a badge or a generic text (| Title | [Paper](url) |,
+        # | **CLEVR-ATVC** | [its paper](url) |: the title is the cell's text).
+        in_title_cell = {id(link) for link in title_cell or ()}
+        first_link = next(
+            (
+                link
+                for link, role in zip(links, roles, strict=True)
+                if role != "badge" and link.kind != "image" and id(link) in in_title_cell
+            ),
+            None,
+        )
+        title_link = (
+            first_link
+            if first_link is not None
+            and first_link.kind in PRIMARY_KINDS
+            and not is_generic_text(first_link.text)
+            else None
+        )
+        primary = choose_primary(links, roles, title_link)
+        name = title_link.text if title_link is not None else row_title(cells_text)
+        badges = tuple(tag for tag in map(badge_tag, links) if tag is not None)
         self.document.entries.append(
             Entry(
                 span=Span(start, end),
@@ -244,14 +285,18 @@ class DocumentBuilder:
                 kind="row",
                 raw=self.source.text[start:end],
                 links=tuple(links),
-                name=primary.text,
-                title=strip_markup(primary.text),
+                name=strip_markup(name),
+                title=strip_markup(name),
                 description=" | ".join(text for text in cells_text if text),
                 tags_text="",
                 tags=(),
                 tags_span=None,
                 separator_span=None,
                 after_link_span=None,
+                primary_link=primary,
+                title_link=title_link,
+                roles=roles,
+                venue_tags=badges,
             )
         )
 
@@ -314,6 +359,25 @@ class DocumentBuilder:
         """1-based first and last line of a block token."""
         begin, end = token.map or (0, 1)
         return begin + 1 + line_offset, max(end, begin + 1) + line_offset
+
+
+def later_paragraphs(tokens: list[Token], item_index: int) -> tuple[Token, ...]:
+    """The inline tokens of an item's paragraphs after its first (``- Title`` / blank
+    line / ``  [[Paper]](url)``); paragraphs of nested items are theirs."""
+    level = tokens[item_index].level
+    found: list[Token] = []
+    index = item_index + 4  # list_item_open, paragraph_open, inline, paragraph_close
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        if token.level <= level:
+            break  # list_item_close (or malformed input)
+        if token.type == "paragraph_open" and token.level == level + 1 and index + 1 < count:
+            found.append(tokens[index + 1])
+        elif token.nesting == 1 and token.type != "paragraph_open":
+            return tuple(found)  # a nested list or block: later paragraphs are rare, stop scanning
+        index += 1
+    return tuple(found)
 
 
 class LocatedLinks:
@@ -518,6 +582,12 @@ def label_text(children: list[Token], open_index: int) -> str:
     return plain_text(inner)
 
 
+PRIMARY_KINDS = ("inline", "reference", "autolink", "html")
+# Separators between a title written as text and what follows it.
+TEXT_TITLE_END_RE = re.compile(r"\s[-–—]\s|\s\|\s")
+TITLE_STRIP = " \t-–—:|,;(.*_~"
+
+
 def build_entry(
     source: Source,
     content: str,
@@ -528,25 +598,29 @@ def build_entry(
     *,
     section: Section | None,
     depth: int,
-    children: list[Token] | None,
+    extra: tuple[LocatedLinks, ...] = (),
 ) -> Entry:
-    """Split an item into name, title, description and tags."""
+    """Split an item into markers, title, links with roles, description and tags."""
     imap = located.imap
-    primary_index = None
-    for index, link in enumerate(located.links):
-        if link.kind in ("inline", "reference", "autolink", "html"):
-            primary_index = index
-            break
-    if primary_index is None:
-        name, before, after_start = "", "", 0
-    else:
-        name = located.links[primary_index].text
-        before = content[: located.content_spans[primary_index][0]]
-        after_start = located.content_spans[primary_index][1]
-    after = content[after_start:]
+    text = source.text
+    spans = located.content_spans
+    links = list(located.links)
+    for more in extra:
+        links.extend(more.links)
+    roles = tuple(link_role(link, text[link.text_span.start : link.text_span.end]) for link in links)
+    starts = {start: index for index, (start, _) in enumerate(spans)}
+    body_at, markers, task = marker_end(content, frozenset(starts))
+    title_index, after_start = find_title_link(content, located, roles, body_at, starts)
+    title_link = links[title_index] if title_index is not None else None
+    primary = choose_primary(links, roles, title_link)
     separator_span = None
     separator = ""
-    sep_match = SEPARATOR_RE.match(after) if primary_index is not None else None
+    if title_link is not None:
+        name = title_link.text
+    else:
+        name, after_start = text_title(content, spans, body_at)
+    after = content[after_start:]
+    sep_match = SEPARATOR_RE.match(after) if title_link is not None else None
     if sep_match and sep_match.end() < len(after):
         separator = sep_match.group(1).strip()
         separator_span = Span(
@@ -557,30 +631,42 @@ def build_entry(
         body_start = after_start
     body = content[body_start:]
     bar = max(body.rfind("|"), body.rfind("｜"))
-    if bar >= 0 and not inside_link(body_start + bar, located.content_spans):
+    tags: list[Tag] = []
+    if bar >= 0 and not inside_link(body_start + bar, spans):
         tags_raw = body[bar + 1 :]
         tags_text = tags_raw.strip()
         lead = len(tags_raw) - len(tags_raw.lstrip())
         tags_start = body_start + bar + 1 + lead
-        tags_span = Span(imap.to_source(tags_start), imap.to_source(tags_start + len(tags_text)))
+        tags_span: Span | None = Span(imap.to_source(tags_start), imap.to_source(tags_start + len(tags_text)))
         description_raw = body[:bar]
+        scope_end = body_start + bar
+        assert tags_span is not None
+        if tags_text:
+            exact = text[tags_span.start : tags_span.end] == tags_text
+            tags.append(Tag(text=tags_text, span=tags_span, where="bar", exact=exact))
     else:
         tags_text, tags_span, description_raw = "", None, body
+        scope_end = len(content)
+    tags.extend(find_tag_places(content, spans, imap.to_source, text, scope_end))
+    for link in links:
+        badge = badge_tag(link)
+        if badge is not None:
+            tags.append(badge)
+    if title_link is None:
+        description_raw = text_without_links(content, body_start, body_start + len(description_raw), located)
     description = strip_markup(description_raw).strip()
     plain_name = strip_markup(name).strip()
-    leading = strip_markup(before).strip(" -*:")
-    if primary_index is None:
-        title = description
-    elif leading:
-        title = leading
-    elif separator in (":", "："):
-        title = f"{plain_name.rstrip(':').rstrip()}: {description}" if description else plain_name
+    if title_link is None:
+        plain_name = without_trailing_tag(plain_name, tags)
+        title = plain_name
+    elif separator in (":", "：") and description and joins_name(plain_name, description):
+        title = f"{plain_name.rstrip(':').rstrip()}: {description}"
     elif plain_name.endswith(":") and description:
         title = f"{plain_name} {description}"
     else:
         title = plain_name
     after_link_span = (
-        Span(imap.to_source(after_start), imap.to_source(len(content))) if primary_index is not None else None
+        Span(imap.to_source(after_start), imap.to_source(len(content))) if title_link is not None else None
     )
     return Entry(
         span=span,
@@ -590,7 +676,7 @@ def build_entry(
         depth=depth,
         kind="item",
         raw=source.text[span.start : span.end],
-        links=tuple(located.links),
+        links=tuple(links),
         name=plain_name,
         title=" ".join(title.split()),
         description=description,
@@ -599,7 +685,133 @@ def build_entry(
         tags_span=tags_span,
         separator_span=separator_span,
         after_link_span=after_link_span,
+        primary_link=primary,
+        title_link=title_link,
+        roles=roles,
+        markers=markers,
+        task=task,
+        venue_tags=tuple(tags),
     )
+
+
+def find_title_link(
+    content: str, located: LocatedLinks, roles: tuple[LinkRole, ...], at: int, starts: dict[int, int]
+) -> tuple[int | None, int]:
+    """The index of the link that is the entry's title, and where the text after it starts.
+
+    The title link opens the entry (after its markers, inside emphasis or
+    not); badges and icons before it are skipped; a generic text
+    (``[paper]``, ``[[Code]]``) is never a title.
+    """
+    links = located.links
+    while at < len(content):
+        opener = EMPHASIS_RE.match(content, at)
+        inner = opener.end() if opener else at
+        index = starts.get(inner)
+        if index is None:
+            return None, at
+        link = links[index]
+        end = located.content_spans[index][1]
+        if opener is not None and content.startswith(opener.group(), end):
+            end += len(opener.group())
+        if link.kind == "image" or roles[index] == "badge":
+            at = skip_gap(content, end)
+            continue
+        if link.kind not in PRIMARY_KINDS or is_generic_title(link.text):
+            return None, at
+        return index, end
+    return None, at
+
+
+def choose_primary(links: list[Link], roles: tuple[LinkRole, ...], title_link: Link | None) -> Link | None:
+    """The title's link, else the first paper link, else the first link that is not code or a badge."""
+    if title_link is not None and not title_link.is_anchor:
+        return title_link
+    if title_link is not None:
+        return None  # a table of contents item: its link is an anchor
+    fallback = None
+    for link, role in zip(links, roles, strict=True):
+        if link.kind not in PRIMARY_KINDS or link.is_anchor:
+            continue
+        if role == "paper":
+            return link
+        if fallback is None and role not in ("code", "badge"):
+            fallback = link
+    return fallback
+
+
+def text_title(content: str, spans: list[tuple[int, int]], at: int) -> tuple[str, int]:
+    """The title written as text (bold or plain) from ``at``, and where the text after it starts."""
+    bold = re.match(r"(\*\*|__)(.+?)\1", content[at:])
+    if bold is not None and bold.group(2).strip(TITLE_STRIP):
+        return bold.group(2), at + bold.end()
+    position = at
+    for start, end in sorted(spans):
+        if end <= position:
+            continue
+        piece_end = max(start, position)
+        name, stop = plain_piece(content, position, piece_end)
+        if name:
+            return name, stop
+        position = max(position, end)
+    return plain_piece(content, position, len(content))
+
+
+def plain_piece(content: str, start: int, end: int) -> tuple[str, int]:
+    piece = content[start:end]
+    lead = len(piece) - len(piece.lstrip(" \t-–—:|"))
+    cut = TEXT_TITLE_END_RE.search(piece, lead)
+    if cut is not None:
+        piece = piece[: cut.start()]
+    name = strip_markup(piece).strip(TITLE_STRIP)
+    return name, start + len(piece)
+
+
+# A cell that can name a row: it has a letter (not only a date or a number).
+NAMING_CELL_RE = re.compile(r"[^\W\d_]")
+ENUMERATOR_RE = re.compile(r"^\(?\d{1,4}[.)]\s*")
+
+
+def row_title(cells: list[str]) -> str:
+    """A row's title written as text: its first cell with text, up to a run of spaces
+    or a line break (``| 1) MEM1  This work introduces ... |``), without its number."""
+    first = next((cell for cell in cells if NAMING_CELL_RE.search(cell)), "")
+    first = re.split(r"\s{2,}|<br\s*/?>", first.strip(), maxsplit=1)[0]
+    return ENUMERATOR_RE.sub("", first).strip()
+
+
+def text_without_links(content: str, start: int, end: int, located: LocatedLinks) -> str:
+    """``content[start:end]`` with generic links, badges and images left out (other links as their text)."""
+    pieces = []
+    position = start
+    for (link_start, link_end), link in zip(located.content_spans, located.links, strict=True):
+        if link_end <= start or link_start >= end:
+            continue
+        pieces.append(content[position:link_start])
+        if link.kind != "image" and not is_generic_text(link.text) and not link.text.startswith("!"):
+            pieces.append(link.text)
+        position = max(position, link_end)
+    pieces.append(content[position:end])
+    return "".join(pieces)
+
+
+def without_trailing_tag(name: str, tags: list[Tag]) -> str:
+    """A title written as text, without the venue at its end (``Title. SIGMOD'24``)."""
+    for tag in tags:
+        if tag.where in ("trailing", "parentheses") and name.rstrip(" .)").endswith(tag.text):
+            cut = name.rstrip(" .)")[: -len(tag.text)].rstrip(" .,;(|-–—")
+            if cut:
+                return cut
+    return name
+
+
+def joins_name(name: str, description: str) -> bool:
+    """Whether ``[Name](url): Rest`` states one title ``Name: Rest`` (a short name, then a
+    title-cased rest), not a full title followed by a note."""
+    if len(name.split()) > 3 or ":" in name:
+        return False
+    rest = description.strip()
+    return rest[:1].isupper() and not rest.endswith((".", "!", "?", "。"))
 
 
 def inside_link(offset: int, spans: list[tuple[int, int]]) -> bool:

@@ -37,6 +37,12 @@ class Rule:
     needs_network: only runs with ``--online``.
     options:       option defaults; users set them under ``[rules.NAME]``.
                    A value's type is the type of its default.
+    default:       whether the rule runs without being named; a rule that
+                   cannot be precise on most lists is off (``default=False``)
+                   and runs when a selector more specific than ``ALL``
+                   names it (its code, name or a code prefix).
+    docs_url:      a plugin rule's documentation page; built-in rules have
+                   theirs under ``rules/``.  None: no page (``help_url`` "").
     """
 
     code: str
@@ -47,10 +53,17 @@ class Rule:
     fixable: bool = False
     needs_network: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
+    default: bool = True
+    docs_url: str | None = None
 
     @property
     def help_url(self) -> str:
-        return help_url_for(self.name)
+        """The rule's documentation page: listlint's own for a built-in rule, the
+        plugin's ``docs_url`` for a plugin rule, else "" (never a page we lack)."""
+        if self.docs_url is not None:
+            return self.docs_url
+        module = getattr(self.check, "__module__", "") or ""
+        return help_url_for(self.name) if module.startswith("listlint.rules.") else ""
 
 
 @dataclass(slots=True)

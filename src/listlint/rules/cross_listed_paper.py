@@ -1,18 +1,34 @@
-"""LL203 cross-listed-paper: the same paper listed in two different sections."""
+"""LL203 cross-listed-paper: copies of one paper in two sections that drifted apart.
+
+Lists repeat papers on purpose ("News", "Trending", "Week" sections, a paper
+under two topics), so an identical copy is quiet by default (option
+``report-identical``).  What a maintainer wants to hear of is drift: the
+copies state a different title, different tags (venue, year), or pin a
+different arXiv version.  The finding says what differs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from listlint.diagnostics import Diagnostic, Severity
-from listlint.document.model import Document
+from listlint.document.model import Document, Entry
+from listlint.identity import arxiv_id
 from listlint.rules.base import Rule, RuleContext
-from listlint.rules.link_index import Occurrence, first_same_listing, link_index, review_order, section_name
+from listlint.rules.link_index import (
+    Occurrence,
+    first_same_listing,
+    link_index,
+    normalize_title,
+    review_order,
+    section_name,
+)
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "drift"]
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    report_identical = bool(context.options.get("report-identical", False))
     groups: dict[str, list[Occurrence]] = {}
     for occurrence in review_order(link_index(document).primary, context):
         groups.setdefault(occurrence.identity, []).append(occurrence)
@@ -30,21 +46,64 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             if first is None:
                 continue
             reported.add(occurrence.section)
+            differences = drift(first, occurrence)
+            if not differences and not report_identical:
+                continue
             link = occurrence.link
             first_line = source.position(first.link.span.start)[0]
-            what = "the same URL" if occurrence.key == first.key else f"the same paper as {first.link.url}"
             where = section_name(document, first.section)
-            yield context.diagnostic(
-                link.url_span,
-                f"cross-listed: {what} is also listed under {where} at line {first_line}",
-                url=link.url,
-            )
+            if differences:
+                message = (
+                    f"cross-listed copy differs from the one under {where} at line {first_line}: "
+                    + "; ".join(differences)
+                )
+            else:
+                message = f"cross-listed: the same paper is also listed under {where} at line {first_line}"
+            yield context.diagnostic(link.url_span, message, url=link.url)
+
+
+def drift(first: Occurrence, later: Occurrence) -> list[str]:
+    """What differs between two copies of one paper: title, tags, arXiv version."""
+    differences = []
+    a, b = first.entry, later.entry
+    if a is not None and b is not None:
+        if titles_differ(normalize_title(a.title), normalize_title(b.title)):
+            differences.append(f"title {short(a.title)!r} here {short(b.title)!r}")
+        tags_a, tags_b = stated_tags(a), stated_tags(b)
+        if tags_a != tags_b and tags_a and tags_b:
+            differences.append(f"tags {', '.join(tags_a)!r} here {', '.join(tags_b)!r}")
+    version_a, version_b = arxiv_id(first.link.url), arxiv_id(later.link.url)
+    if version_a is not None and version_b is not None and version_a[1] != version_b[1]:
+        shown = [f"v{v[1]}" if v[1] else "no version" for v in (version_a, version_b)]
+        differences.append(f"arXiv version {shown[0]} there, {shown[1]} here")
+    return [f"there {text}" if text.startswith(("title", "tags")) else text for text in differences]
+
+
+def titles_differ(a: str, b: str) -> bool:
+    """Two full titles (three words or more) of which neither contains the other.
+
+    A short name beside a full title ("R3" and "Training Large Language
+    Models ..."), or a title and its shortened form, is one paper's two ways
+    of being named, not drift.
+    """
+    if len(a.split()) < 3 or len(b.split()) < 3:
+        return False
+    return a not in b and b not in a
+
+
+def stated_tags(entry: Entry) -> tuple[str, ...]:
+    return tuple(" ".join(tag.text.split()) for tag in entry.venue_tags if tag.where != "badge")
+
+
+def short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 RULE = Rule(
     code="LL203",
     name="cross-listed-paper",
-    summary="The same paper (same identity, same or different URL) is listed in two sections.",
+    summary="Copies of one paper in two sections differ (title, tags, arXiv version).",
     severity=Severity.WARNING,
     check=check,
+    options={"report-identical": False},
 )

@@ -22,11 +22,14 @@ __all__ = ["RULE", "CHECKED_KINDS"]
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    seen: dict[tuple[int, str], list[Occurrence]] = {}
+    seen: dict[tuple[int, int, str], list[Occurrence]] = {}
     # Entries' own links: a link mentioned in a description ("inspired by
     # [termui](...)") points at another entry, it does not list it again.
+    # A sub-group (an item without a link over its own items) is a section of
+    # its own; a feed (News, Updates) announces a paper again on purpose.
     for occurrence in review_order(link_index(document).primary, context):
-        seen.setdefault((occurrence.section, occurrence.key), []).append(occurrence)
+        if not occurrence.in_feed:
+            seen.setdefault((occurrence.section, occurrence.group, occurrence.key), []).append(occurrence)
     source = document.source
     for group in seen.values():
         if len(group) < 2:

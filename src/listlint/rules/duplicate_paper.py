@@ -13,11 +13,14 @@ __all__ = ["RULE"]
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    groups: dict[tuple[int, str], list[Occurrence]] = {}
+    groups: dict[tuple[int, int, str], list[Occurrence]] = {}
     # Entries' own links only: a code or PDF link beside a paper's link is not
-    # a listing of its own (two papers may well share a repository).
+    # a listing of its own (two papers may well share a repository).  Sub-groups
+    # and feeds as in duplicate-link.
     for occurrence in review_order(link_index(document).primary, context):
-        groups.setdefault((occurrence.section, occurrence.identity), []).append(occurrence)
+        if not occurrence.in_feed:
+            key = (occurrence.section, occurrence.group, occurrence.identity)
+            groups.setdefault(key, []).append(occurrence)
     source = document.source
     for group in groups.values():
         if len(group) < 2:
@@ -37,6 +40,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                 f"duplicate paper: {link.url} is the same {kind_name(first.identity)} "
                 f"({first.identity}) as {first.link.url}, already listed at line {first_line}",
                 url=link.url,
+                # One repository under two names is likely, not certainly, one listing.
+                severity=Severity.WARNING if first.identity.startswith("github:") else None,
             )
 
 

@@ -1,4 +1,4 @@
-"""LL204 duplicate-title: the same title listed twice under different links.
+"""LL204 duplicate-title: the same title listed twice in one section under different links.
 
 Full paper titles (several words) are compared after normalising case,
 punctuation and spacing, and fuzzily (rapidfuzz) against titles that share
@@ -68,9 +68,12 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             "rules.duplicate-title: threshold must be in (0, 100] and "
             f"min-words at least 1 (got {threshold:g} and {min_words})"
         )
-    names: dict[tuple[str, str], Titled] = {}
-    titles: dict[str, list[Titled]] = {}
-    blocks: dict[tuple[int, str, tuple[str, ...]], deque[Titled]] = {}
+    # Keyed by section: the same title in two sections is a cross-listing
+    # (cross-listed-paper's), and entries of two language or platform
+    # sections share names (igraph for Python and for R).
+    names: dict[tuple[int, str, str], Titled] = {}
+    titles: dict[tuple[int, str], list[Titled]] = {}
+    blocks: dict[tuple[int, int, str, tuple[str, ...]], deque[Titled]] = {}
     for occurrence in review_order(link_index(document).primary, context):
         entry = occurrence.entry
         assert entry is not None
@@ -92,11 +95,11 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             kind = kind_of(occurrence.identity)
             if kind in ID_KINDS or norm in GENERIC_NAMES:
                 continue
-            first = names.setdefault((kind, norm), item)
+            first = names.setdefault((occurrence.section, kind, norm), item)
             if first is not item and first.occurrence.identity != occurrence.identity:
                 yield report(context, item, first, None)
             continue
-        same = titles.setdefault(norm, [])
+        same = titles.setdefault((occurrence.section, norm), [])
         exact = next((other for other in same if comparable(item, other)), None)
         if len(same) < MAX_BLOCK:
             same.append(item)
@@ -108,8 +111,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         # Titles that differ in a number name different things, so only
         # titles with the same numbers share a block.
         keys = [
-            (0, " ".join(words[:BLOCK_WORDS]), item.numbers),
-            (1, " ".join(words[-BLOCK_WORDS:]), item.numbers),
+            (occurrence.section, 0, " ".join(words[:BLOCK_WORDS]), item.numbers),
+            (occurrence.section, 1, " ".join(words[-BLOCK_WORDS:]), item.numbers),
         ]
         match: tuple[Titled, float] | None = None
         for key in keys:
@@ -147,7 +150,7 @@ def report(context: RuleContext, item: Titled, first: Titled, score: float | Non
 RULE = Rule(
     code="LL204",
     name="duplicate-title",
-    summary="The same (or nearly the same) title is listed twice under different links.",
+    summary="The same (or nearly the same) title is listed twice in one section under different links.",
     severity=Severity.WARNING,
     check=check,
     options={"threshold": 95, "min-words": 4},

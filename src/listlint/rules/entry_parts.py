@@ -18,7 +18,10 @@ EMPHASIS = "*_~ \t"
 
 
 def leading_text(document: Document, entry: Entry, link: Link) -> str:
-    """The text between the list marker and ``link`` (emphasis markers dropped)."""
+    """The text between the list marker and ``link`` (emphasis markers dropped);
+    empty for the entry's title link (only markers stand before it)."""
+    if link is entry.title_link:
+        return ""
     before = document.source.text[entry.span.start : link.span.start]
     marker = LIST_MARKER_RE.match(before)
     if marker:
@@ -28,8 +31,10 @@ def leading_text(document: Document, entry: Entry, link: Link) -> str:
 
 def starts_with_link(document: Document, entry: Entry) -> Link | None:
     """The primary link when the entry begins with it (``- [Name](url) ...``)."""
-    link = entry.primary_link
-    if link is None or link.kind not in ("inline", "reference") or entry.kind != "item":
+    link = entry.title_link
+    if link is None or link is not entry.primary_link or link.kind not in ("inline", "reference"):
+        return None
+    if entry.kind != "item":
         return None
     if leading_text(document, entry, link):
         return None

@@ -72,4 +72,7 @@ RULE = Rule(
     summary="An entry is shaped unlike the dominant shape of its section (separator, link first).",
     severity=Severity.INFO,
     check=check,
+    # Off by default: lists that merged a second shape over years do not want
+    # one finding per entry (see README, Severity).
+    default=False,
 )

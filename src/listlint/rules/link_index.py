@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from listlint.diagnostics import Edit
-from listlint.document.model import Document, Entry, Link, Span
+from listlint.document.model import Document, Entry, Link, Section, Span
 from listlint.identity import paper_identity
 from listlint.rules.base import RuleContext
 from listlint.urls import normalize_url
@@ -34,6 +34,7 @@ __all__ = [
     "review_order",
     "NUMBER_RE",
     "GENERIC_NAMES",
+    "is_feed",
 ]
 
 CHECKED_KINDS = ("inline", "reference", "autolink", "html")
@@ -87,6 +88,14 @@ class Occurrence:
     section: int  # index into document.sections; -1 before the first heading
     key: str  # normalize_url(link.url)
     identity: str  # paper_identity(link.url)
+    # The sub-group inside the section: the offset of the list item that
+    # holds this nested entry (``* HTTP Client`` over its crates), or -1 for a
+    # top-level entry.  An item with items below it opens a sub-section, as a
+    # heading does.
+    group: int = -1
+    # Whether the section is a feed (News, Updates, Highlights, Trending):
+    # repeats there announce, they do not list twice.
+    in_feed: bool = False
 
     @property
     def is_page(self) -> bool:
@@ -125,18 +134,64 @@ def build_index(document: Document) -> LinkIndex:
     for entry in document.entries:
         for link in entry.links:
             entries[link.span.start] = entry
+    groups = sub_groups(document)
+    feeds = [is_feed(section) for section in document.sections]
     starts = [section.span.start for section in document.sections]
     found = []
     for link in document.links:
         if link.kind not in CHECKED_KINDS or not link.is_web:
             continue
         section = bisect.bisect_right(starts, link.span.start) - 1
+        owner = entries.get(link.span.start)
         found.append(
             Occurrence(
-                link, entries.get(link.span.start), section, normalize_url(link.url), identity_of(link.url)
+                link,
+                owner,
+                section,
+                normalize_url(link.url),
+                identity_of(link.url),
+                groups.get(id(owner), -1) if owner is not None else -1,
+                feeds[section] if section >= 0 else False,
             )
         )
     return LinkIndex(tuple(found), tuple(o for o in found if o.is_primary))
+
+
+def sub_groups(document: Document) -> dict[int, int]:
+    """id(entry) -> the offset of the item it is nested in (top-level entries have none)."""
+    groups: dict[int, int] = {}
+    stack: list[Entry] = []
+    section = None
+    for entry in document.entries:
+        if entry.kind != "item":
+            continue
+        if entry.section is not section:
+            stack.clear()
+            section = entry.section
+        while stack and stack[-1].depth >= entry.depth:
+            stack.pop()
+        if stack:
+            groups[id(entry)] = stack[-1].span.start
+        stack.append(entry)
+    return groups
+
+
+def has_own_link(entry: Entry) -> bool:
+    return any(
+        link.kind in CHECKED_KINDS and role != "badge"
+        for link, role in zip(entry.links, entry.roles, strict=False)
+    )
+
+
+FEED_RE = re.compile(
+    r"\b(?:news|updates?|highlights?|announcements?|changelog|what'?s new|trending)\b",
+    re.IGNORECASE,
+)
+
+
+def is_feed(section: Section) -> bool:
+    """A News / Updates / Highlights / Trending section (its own heading, not its parents')."""
+    return FEED_RE.search(section.title) is not None
 
 
 @lru_cache(maxsize=16384)
@@ -172,11 +227,21 @@ def same_listing(a: Occurrence, b: Occurrence) -> bool:
 
     A plain page shared by entries with different titles (a venue's list of
     accepted papers, a vendor's home page for several models) is a common
-    reference, not a repeated entry.  Identifiers (arXiv, DOI, repository)
-    always name one thing, so entries sharing one are always the same.
+    reference, not a repeated entry; so is a repository shared by entries
+    with different names (two packages of one repository).  Paper
+    identifiers (arXiv, DOI, OpenReview) always name one paper, so entries
+    sharing one are always the same.
     """
-    if not (a.is_page and b.is_page) or a.entry is None or b.entry is None:
+    if a.entry is None or b.entry is None:
         return True
+    # A link that is not the entry's title (| **CLEVR-ATVC** | [its paper](url) |)
+    # supports the entry; entries with different names may share it.
+    supporting = a.entry.title_link is not a.link or b.entry.title_link is not b.link
+    repository = a.identity.startswith("github:") and a.entry is not b.entry
+    if not (a.is_page and b.is_page) and not repository and not supporting:
+        return True
+    # A repository may hold several distinct packages (a tool and its build
+    # backend): entries naming different things are not one listing.
     names = normalize_title(a.entry.name), normalize_title(b.entry.name)
     titles = normalize_title(a.entry.title), normalize_title(b.entry.title)
     if (names[0] == names[1] and names[0] not in GENERIC_NAMES) or titles[0] == titles[1]:

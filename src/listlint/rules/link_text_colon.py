@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from listlint.diagnostics import Diagnostic, Edit, Severity
 from listlint.document.model import Document, Span
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.entry_parts import starts_with_link
+
+SHORTCODE_END_RE = re.compile(r":[a-z0-9_+\-]+:$")
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
@@ -16,6 +19,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         first = entry.primary_link
         if first is None or not first.text.rstrip().endswith(":"):
             continue  # the cheap test first: most entries have no colon in the link text
+        if SHORTCODE_END_RE.search(first.text.rstrip()):
+            continue  # "[Cloudsmith :heavy_dollar_sign:](url)" ends in an emoji, not a colon
         link = starts_with_link(document, entry)
         if link is None or link.kind != "inline":
             continue
@@ -50,7 +55,7 @@ RULE = Rule(
     code="LL104",
     name="link-text-colon",
     summary="An entry's link text ends in ':' ([Oobleck:](url)); the colon goes after the link.",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # style (see README, Severity)
     check=check,
     fixable=True,
 )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from listlint.diagnostics import Diagnostic, Severity
+from listlint.document.entry_fields import is_badge_label, words_of
 from listlint.document.model import Document, Link
 from listlint.rules.base import Rule, RuleContext
+
+# A destination that swallowed the next link: "![b](img.svg](https://...)".
+RUN_ON_RE = re.compile(r"\]\((?:https?:|www\.)")
+# Link texts that say the URL is still to come.
+PLACEHOLDERS = frozenset(
+    {"coming soon", "comins soon", "soon", "tbd", "todo", "wip", "to be released", "tba"}
+)
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
@@ -23,14 +32,36 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             )
         elif link.kind == "broken":
             yield broken(context, link, raw)
-        elif link.kind in ("inline", "reference"):
+        elif link.kind in ("inline", "reference", "image"):
             label = text[link.text_span.start : link.text_span.end]
-            if not label.strip():
+            if link.kind != "image" and not label.strip():
                 yield context.diagnostic(
                     link.span, f"link to {link.url or '(nothing)'} has empty text", url=link.url or None
                 )
-            elif not link.url.strip() and link.kind == "inline":
-                yield context.diagnostic(link.span, f"link [{label}] has an empty URL")
+            elif link.url.startswith("[") and RUN_ON_RE.search(link.url):
+                yield context.diagnostic(
+                    link.span,
+                    f"the destination of {raw[:60]!r} is a whole Markdown link, so the link goes to "
+                    "a relative URL; write '(url)'",
+                    url=link.url,
+                )
+            elif RUN_ON_RE.search(link.url):
+                yield context.diagnostic(
+                    link.span,
+                    f"a ')' is missing: the URL of {raw[:60]!r} runs into the next link, "
+                    "which renders as text",
+                    url=link.url,
+                )
+            elif link.kind == "inline" and not link.url.strip():
+                # "[label]()" renders as a link to this page.  An image inside
+                # it (a badge) or a placeholder ("Coming soon") is meant so.
+                if is_badge_label(label) or words_of(label) in PLACEHOLDERS:
+                    continue
+                yield context.diagnostic(
+                    link.span,
+                    f"link [{label}] has an empty URL: it links to this page",
+                    severity=Severity.WARNING,
+                )
 
 
 def broken(context: RuleContext, link: Link, raw: str) -> Diagnostic:
@@ -53,7 +84,7 @@ def broken(context: RuleContext, link: Link, raw: str) -> Diagnostic:
 RULE = Rule(
     code="LL101",
     name="malformed-link",
-    summary="Reversed (text)[url], empty text or URL, unbalanced brackets.",
+    summary="Link syntax that renders as text: reversed (text)[url], '] (', a missing ')' or ']'.",
     severity=Severity.ERROR,
     check=check,
     fixable=True,

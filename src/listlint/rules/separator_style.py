@@ -14,16 +14,36 @@ BLANKS = " \t"
 
 
 def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    colon_lists = colon_groups(document)
     for entry in document.entries:
         if entry.kind != "item" or (entry.separator_span is None and entry.tags_span is None):
             continue
         if starts_with_link(document, entry) is None:
             continue
-        for found, wanted in ((colon_problem(document, entry), ": "), (bar_problem(document, entry), " | ")):
+        # How a ':' is spaced matters only where ':' is the list's separator;
+        # "[Name](url) : text" in a " - " list is a shape question (entry-shape).
+        colon = colon_problem(document, entry) if group_of(entry) in colon_lists else None
+        for found, wanted in ((colon, ": "), (bar_problem(document, entry), " | ")):
             if found is not None:
                 span, message = found
                 fix = context.fix(f"write {wanted!r}", context.edit(span, wanted))
                 yield context.diagnostic(span, message, fix=fix)
+
+
+def group_of(entry: Entry) -> tuple[int, int]:
+    return (entry.section.span.start if entry.section else -1, entry.depth)
+
+
+def colon_groups(document: Document) -> set[tuple[int, int]]:
+    """The (section, depth) groups where ':' separates at least half of the entries that have a separator."""
+    counts: dict[tuple[int, int], list[int]] = {}
+    for entry in document.entries:
+        if entry.kind != "item" or entry.separator_span is None:
+            continue
+        mark = document.source.text[entry.separator_span.start : entry.separator_span.end].strip()
+        tally = counts.setdefault(group_of(entry), [0, 0])
+        tally[0 if mark in (":", "：") else 1] += 1
+    return {group for group, (colons, others) in counts.items() if colons >= others}
 
 
 def colon_problem(document: Document, entry: Entry) -> tuple[Span, str] | None:
@@ -78,7 +98,7 @@ RULE = Rule(
     code="LL102",
     name="separator-style",
     summary="The ':' or '|' after an entry's link is fullwidth, or badly spaced.",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # style (see README, Severity)
     check=check,
     fixable=True,
 )

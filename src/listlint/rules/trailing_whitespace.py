@@ -2,7 +2,8 @@
 
 Two or more trailing spaces inside a paragraph are a Markdown hard line
 break, so they are left alone on every line of an entry but its last, where
-a hard break does nothing.
+a hard break does nothing; exactly two spaces, the usual way to write a hard
+break, are left alone everywhere.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             if len(kept) == len(text) or not kept:
                 continue
             trailing = text[len(kept) :]
-            if line != entry.end_line and len(trailing) >= 2 and set(trailing) == {" "}:
-                continue  # a hard line break inside the entry
+            if trailing == "  " or (line != entry.end_line and len(trailing) >= 2 and set(trailing) == {" "}):
+                continue  # a hard line break (exactly two spaces is the usual way to write one)
             start = source.line_offset(line) + len(kept)
             span = Span(start, start + len(trailing))
             plural = "s" if len(trailing) > 1 else ""

@@ -15,7 +15,7 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     for _, tags in tags_of(document, context):
         for tag in tags:
             mention = tag.venue
-            if mention is None:
+            if mention is None or not tag.exact:
                 continue
             edits = []
             problems = []

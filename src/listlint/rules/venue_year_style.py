@@ -20,7 +20,12 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     mentions: list[VenueMention] = []
     for _, tags in tags_of(document, context):
         for tag in tags:
-            if tag.venue is not None and tag.venue.form is not None and tag.venue.year is not None:
+            if (
+                tag.exact
+                and tag.venue is not None
+                and tag.venue.form is not None
+                and tag.venue.year is not None
+            ):
                 mentions.append(tag.venue)
     wanted = chosen_form(context, mentions)
     if wanted is None:
