@@ -209,12 +209,18 @@ def list_paths(corpora: Path, names: Sequence[str] = ()) -> list[Path]:
 
 
 def run_listlint(paths: Sequence[Path], *, select_all: bool = False) -> list[Finding]:
-    """Lint ``paths`` offline with this checkout's listlint (default selection, or ALL)."""
+    """Lint ``paths`` offline with this checkout's listlint (default selection, or every offline rule)."""
     sys.path.insert(0, str(PROJECT / "src"))
     from listlint.config import Settings
     from listlint.pipeline import RunOptions, lint_paths
 
-    settings = Settings().with_values(select=["ALL"]) if select_all else Settings()
+    settings = Settings()
+    if select_all:
+        # Every offline rule by its code: plain "ALL" leaves out the rules that are off by default.
+        from listlint.rules.registry import find_plugins, load_rules
+
+        codes = [rule.code for rule in load_rules(find_plugins()) if not rule.needs_network]
+        settings = settings.with_values(select=codes)
     findings: list[Finding] = []
     for path in paths:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -492,7 +498,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=CORPORA, help="folder of real lists")
     parser.add_argument("--labels", type=Path, default=LEDGER, help="the ledger (JSON lines)")
     parser.add_argument("--list", action="append", default=[], metavar="NAME", help="only this list")
-    parser.add_argument("--select", choices=["default", "ALL"], default="default", help="rule selection")
+    parser.add_argument(
+        "--select",
+        choices=["default", "ALL"],
+        default="default",
+        help="rule selection: the default one, or ALL offline rules (the ones off by default too)",
+    )
     parser.add_argument("--json", action="store_true", help="machine output")
     parser.add_argument(
         "--markdown", action="store_true", help="the per-list and per-rule tables in Markdown"
