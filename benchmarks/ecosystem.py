@@ -163,6 +163,11 @@ class Report:
         return len(self.open_false - present)
 
     @property
+    def lost(self) -> list[Label]:
+        """Findings labelled true that no longer come up: lost recall (or a moved line)."""
+        return [label for label in self.stale if label.verdict == "true"]
+
+    @property
     def gate_failures(self) -> list[str]:
         problems = [f"{_where(f)} {f.code}: labelled false ({label.reason})" for f, label in self.false_new]
         problems += [
@@ -420,7 +425,7 @@ def format_text(report: Report, *, show_unjudged: bool, names: dict[str, str]) -
         f"noise share {_percent(report.overall.noise_share)}; "
         f"false labels present {len(report.false_present)} ({len(report.false_new)} not in the open list, "
         f"{report.open_fixed} open ones fixed); unjudged {len(report.unjudged)}; "
-        f"stale labels (finding gone) {len(report.stale)}; "
+        f"stale labels (finding gone) {len(report.stale)}, of them true {len(report.lost)}; "
         f"judged under another message {len(report.reworded)}"
     )
     shown = report.unjudged if show_unjudged else [f for f in report.unjudged if f.severity == "error"]
@@ -432,6 +437,11 @@ def format_text(report: Report, *, show_unjudged: bool, names: dict[str, str]) -
             out.append(f"    | {f.text.strip()[:200]}")
     elif report.unjudged:
         out.append(f"({len(report.unjudged)} unjudged below error severity: --unjudged lists them)")
+    if show_unjudged and report.lost:
+        out += ["", "labelled true and no longer reported (lost findings, or the line moved)"]
+        out += [
+            f"{label.file}:{label.line} {label.code} {label.key!r}: {label.reason}" for label in report.lost
+        ]
     if show_unjudged and report.reworded:
         out += ["", "judged under another message (check the verdict still holds)"]
         for f, label in report.reworded:
@@ -484,6 +494,7 @@ def format_json(report: Report) -> str:
         "open_fixed": report.open_fixed,
         "reworded": [{"finding": asdict(f), "label": asdict(label)} for f, label in report.reworded],
         "stale": [asdict(label) for label in report.stale],
+        "lost": [asdict(label) for label in report.lost],
         "gate_failures": report.gate_failures,
     }
     return json.dumps(data, indent=2, ensure_ascii=False)

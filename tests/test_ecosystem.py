@@ -70,8 +70,10 @@ def test_ambiguous_leftovers_stay_unpaired() -> None:
 
 def test_labels_of_another_code_or_line_do_not_pair() -> None:
     found = [finding(5)]
-    pairs, stale = ecosystem.match(found, [label(6), label(5, code="LL202")])
+    pairs, stale = ecosystem.match(found, [label(6), label(5, code="LL202", verdict="noise")])
     assert pairs == {} and len(stale) == 2
+    # A true finding that no longer comes up is lost recall; a gone noise finding is not.
+    assert [x.line for x in ecosystem.evaluate(found, stale).lost] == [6]
 
 
 # --- sampling ------------------------------------------------------------------------------
