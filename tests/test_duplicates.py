@@ -9,7 +9,13 @@ import pytest
 from listlint.diagnostics import Diagnostic, Severity
 
 Lint = Callable[..., list[Diagnostic]]
-DUPLICATES = ["duplicate-link", "duplicate-paper", "cross-listed-paper", "duplicate-title"]
+DUPLICATES = [
+    "duplicate-link",
+    "duplicate-paper",
+    "cross-listed-paper",
+    "duplicate-title",
+    "same-link-different-titles",
+]
 IDENTICAL = {"cross-listed-paper": {"report-identical": True}}
 
 
@@ -80,12 +86,13 @@ def test_models_that_differ_by_a_number_share_a_vendor_page(lint: Lint) -> None:
     assert found(lint, text) == []
 
 
-def test_an_arxiv_id_shared_by_two_titles_is_still_a_duplicate(lint: Lint) -> None:
-    # One of the two entries links the wrong paper: worth an error.
+def test_an_arxiv_id_shared_by_two_titles_is_a_wrong_link(lint: Lint) -> None:
+    # One of the two entries links the wrong paper: worth an error, said as such
+    # (it was reported as a "duplicate link" before same-link-different-titles).
     text = entry("Efficient Serving of LLM Applications", "https://arxiv.org/abs/2506.14851") + entry(
-        "eLLM", "https://arxiv.org/abs/2506.14851", ": Elastic Memory Management"
+        "eLLM", "https://arxiv.org/abs/2506.14851", ": Elastic Memory Management For Serving"
     )
-    assert found(lint, text) == [("duplicate-link", 1, "info"), ("duplicate-link", 2, "error")]
+    assert found(lint, text) == [("same-link-different-titles", 2, "error")]
 
 
 def test_unsafe_fix_removes_only_an_identical_repeat(lint: Lint) -> None:
@@ -313,9 +320,9 @@ REAL_LIST_FINDINGS = {
     "llmsys-paperlist.md": {
         ("LL201", 295),  # BlockLLM again
         ("LL201", 325),  # AQUA: the arXiv ID of line 283, under its other title
-        ("LL201", 336),  # eLLM: the arXiv ID of line 335, a different title
+        ("LL205", 336),  # eLLM: the arXiv ID of line 335, a different title
         ("LL203", 600),
-        ("LL203", 654),  # GMorph: the DOI of HAP (line 64)
+        ("LL205", 654),  # GMorph: the DOI of HAP (line 64)
         ("LL203", 657),
         ("LL203", 731),
         ("LL203", 744),

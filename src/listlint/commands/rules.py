@@ -30,6 +30,7 @@ def list_rules(args: argparse.Namespace) -> int:
                 "severity": r.severity.value,
                 "fixable": r.fixable,
                 "needs_network": r.needs_network,
+                "default": r.default,
                 "summary": r.summary,
             }
             for r in rules
@@ -44,7 +45,7 @@ def list_rules(args: argparse.Namespace) -> int:
             r.severity.value,
             "yes" if r.fixable else "no",
             "yes" if r.needs_network else "no",
-            r.summary,
+            r.summary if r.default else f"(off by default) {r.summary}",
         )
         for r in rules
     ]

@@ -315,7 +315,7 @@ TASK_RE = re.compile(r"\[([ xX])\](?=[ \t]|$)")
 EMPHASIS_RE = re.compile(r"\*\*|__|\*|_|~~")
 GAP_RE = re.compile(r"[ \t\u00a0]*(?:[:|\-–—][ \t\u00a0]+)?")
 # A venue-and-year-like piece: a year of four digits or 'NN.
-YEARISH_RE = re.compile(r"(?<![\w.])(?:19|20)\d{2}(?![\w.])|['’]\s?\d{2}(?!\w)")
+YEARISH_RE = re.compile(r"(?<![\w.])(?:19|20)\d{2}(?!\w|\.\d)|['’`]\s?\d{2}(?!\w)")
 PARENS_RE = re.compile(r"\(([^()\n]{2,60})\)")
 BOLD_RE = re.compile(r"\*\*([^*\n]{2,60})\*\*|__([^_\n]{2,60})__")
 TRAILING_RE = re.compile(
@@ -326,6 +326,8 @@ SHIELDS_BADGE_RE = re.compile(r"/badge/([^/?#]+?)(?:\.svg|\.png)?(?:[?#]|$)")
 
 def words_of(text: str) -> str:
     """``[[Paper]]`` -> ``paper``; ``⭐ Star`` -> ``star``."""
+    if text.isalnum():
+        return text.casefold()  # most link texts: one plain word
     return " ".join(WORDS_RE.findall(text.casefold()))
 
 
@@ -350,6 +352,8 @@ def is_generic_title(text: str) -> bool:
 
 def is_badge_label(label_source: str) -> bool:
     """Whether a link's label, as written, is only an image (``[![Stars](img)](url)``)."""
+    if not label_source or label_source[0] not in "!< \t\n":
+        return False  # the cheap test first: most labels are text
     label = label_source.strip()
     if label.startswith("!["):
         return label.endswith(")") or label.endswith("]")
@@ -369,10 +373,23 @@ def link_role(link: Link, label_source: str) -> LinkRole:
 
 
 def host_role(url: str) -> LinkRole:
-    parts = split_web_url(url)
-    if parts is None or not parts.host:
-        return "other"
-    host, path = parts.host, parts.path
+    if not url.startswith(("https://", "http://")):
+        parts = split_web_url(url)
+        if parts is None or not parts.host:
+            return "other"
+        host, path = parts.host, parts.path
+    else:
+        # The common case without urlsplit: scheme://host/path?query#fragment.
+        rest = url[url.index("//") + 2 :]
+        cut = len(rest)
+        for mark in "/?#":
+            at = rest.find(mark)
+            if 0 <= at < cut:
+                cut = at
+        host = rest[:cut].rpartition("@")[2].split(":", 1)[0].lower()
+        path = rest[cut:].split("?", 1)[0].split("#", 1)[0]
+        if not host:
+            return "other"
     if host in BADGE_HOSTS:
         return "badge"
     if host in PAPER_HOSTS or path.lower().endswith(".pdf"):
@@ -393,6 +410,10 @@ def marker_end(content: str, link_starts: frozenset[int]) -> tuple[int, tuple[st
     there is a link, not a marker).  The task state is ``"open"``, ``"done"``
     or None.
     """
+    if content[:1] == "[" and 0 in link_starts:
+        return 0, (), None  # the common case: the entry opens with a link
+    if content[:1].isalnum() and not content[:4].isdigit():
+        return 0, (), None  # it opens with plain text (a date label starts with digits)
     position = 0
     markers: list[str] = []
     task: TaskState | None = None
@@ -468,6 +489,9 @@ def find_tag_places(
     kept only if it holds a year (``2023``, ``'24``); the venue rules decide
     whether it names a venue.
     """
+    scope = content[:end]
+    if not YEARISH_RE.search(scope):
+        return []  # the cheap test first: no year, no venue tag
     tags: list[Tag] = []
     taken: list[tuple[int, int]] = []
 
@@ -481,7 +505,6 @@ def find_tag_places(
         tags.append(Tag(text=text, span=span, where=where, exact=source_text[span.start : span.end] == text))
         taken.append((start, stop))
 
-    scope = content[:end]
     if "(" in scope:
         for match in PARENS_RE.finditer(scope):
             add(match.start(1), match.end(1), "parentheses")

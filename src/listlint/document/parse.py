@@ -273,7 +273,7 @@ class DocumentBuilder:
             else None
         )
         primary = choose_primary(links, roles, title_link)
-        name = title_link.text if title_link is not None else row_title(cells_text)
+        name = title_link.text if title_link is not None else row_title([cell.content for cell in cells])
         badges = tuple(tag for tag in map(badge_tag, links) if tag is not None)
         self.document.entries.append(
             Entry(
@@ -773,11 +773,15 @@ ENUMERATOR_RE = re.compile(r"^\(?\d{1,4}[.)]\s*")
 
 
 def row_title(cells: list[str]) -> str:
-    """A row's title written as text: its first cell with text, up to a run of spaces
-    or a line break (``| 1) MEM1  This work introduces ... |``), without its number."""
-    first = next((cell for cell in cells if NAMING_CELL_RE.search(cell)), "")
-    first = re.split(r"\s{2,}|<br\s*/?>", first.strip(), maxsplit=1)[0]
-    return ENUMERATOR_RE.sub("", first).strip()
+    """A row's title written as text (cells as written): the bold text opening its first
+    cell with a letter, else that cell up to a run of spaces, a line break or a dash
+    (``| 1) MEM1  This work introduces ... |``), without its number."""
+    first = ENUMERATOR_RE.sub("", next((cell for cell in cells if NAMING_CELL_RE.search(cell)), "").strip())
+    bold = re.match(r"(\*\*|__)(.+?)\1", first)
+    if bold is not None:
+        return strip_markup(bold.group(2))  # | 8) **Title** - what it does |
+    first = re.split(r"\s{2,}|<br\s*/?>|\s[-–—]\s", first, maxsplit=1)[0]
+    return strip_markup(first)
 
 
 def text_without_links(content: str, start: int, end: int, located: LocatedLinks) -> str:

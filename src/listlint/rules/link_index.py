@@ -35,6 +35,7 @@ __all__ = [
     "NUMBER_RE",
     "GENERIC_NAMES",
     "is_feed",
+    "titles_conflict",
 ]
 
 CHECKED_KINDS = ("inline", "reference", "autolink", "html")
@@ -222,6 +223,39 @@ def normalize_title(title: str) -> str:
     return " ".join(NON_WORD_RE.sub(" ", title.casefold()).split())
 
 
+# Below this rapidfuzz ratio two full titles name different papers.
+CONFLICT_SCORE = 50
+PAPER_KINDS = ("arxiv:", "doi:", "openreview:")
+
+
+def titles_conflict(a: Occurrence, b: Occurrence) -> bool:
+    """Whether two entries that link one paper name two different papers.
+
+    Both titles must be full titles (four words or more), neither containing
+    the other, and alike in few words: a short name beside a title, or a
+    shortened title, is one paper named two ways.
+    """
+    if a.entry is None or b.entry is None or not a.identity.startswith(PAPER_KINDS):
+        return False
+    if a.in_feed or b.in_feed:
+        return False  # a News item's text is an announcement, not a title
+    first, second = normalize_title(a.entry.title), normalize_title(b.entry.title)
+    if len(first.split()) < 4 or len(second.split()) < 4 or first in second or second in first:
+        return False
+    if names_other(a.entry.title, second) or names_other(b.entry.title, first):
+        return False  # "AQUA: ..." and "... using AQUA": one system, retitled
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(first, second) < CONFLICT_SCORE
+
+
+def names_other(title: str, other_norm: str) -> bool:
+    """Whether the name before ``title``'s colon ("AQUA" of "AQUA: ...") is a word of the other title."""
+    name, colon, _ = title.partition(":")
+    name = normalize_title(name)
+    return bool(colon) and 0 < len(name.split()) <= 3 and f" {name} " in f" {other_norm} "
+
+
 def same_listing(a: Occurrence, b: Occurrence) -> bool:
     """Whether two entries that share a link list the same thing.
 
@@ -234,6 +268,8 @@ def same_listing(a: Occurrence, b: Occurrence) -> bool:
     """
     if a.entry is None or b.entry is None:
         return True
+    if titles_conflict(a, b):
+        return False  # two papers on one link: same-link-different-titles reports it
     # A link that is not the entry's title (| **CLEVR-ATVC** | [its paper](url) |)
     # supports the entry; entries with different names may share it.
     supporting = a.entry.title_link is not a.link or b.entry.title_link is not b.link

@@ -38,6 +38,14 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                 yield context.diagnostic(
                     link.span, f"link to {link.url or '(nothing)'} has empty text", url=link.url or None
                 )
+            elif link.kind != "image" and "](" in link.text and "[" in link.text:
+                # Rendered text that still holds link syntax: "[![b](img.svg](url)"
+                # shows "![b](img.svg" as the link's text.
+                yield context.diagnostic(
+                    link.text_span,
+                    f"a ')' is missing in {label.strip()[:60]!r}: it renders as text inside the link",
+                    url=link.url,
+                )
             elif link.url.startswith("[") and RUN_ON_RE.search(link.url):
                 yield context.diagnostic(
                     link.span,

@@ -37,6 +37,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "listlint.rules.duplicate_paper",
     "listlint.rules.cross_listed_paper",
     "listlint.rules.duplicate_title",
+    "listlint.rules.same_link_different_titles",
     "listlint.rules.venue_name",
     "listlint.rules.venue_year_style",
     "listlint.rules.implausible_year",
