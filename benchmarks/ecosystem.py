@@ -162,10 +162,17 @@ class Report:
         present = {identity(f) for f, _ in self.false_present}
         return len(self.open_false - present)
 
+    # (file, line, key) of every finding: a label whose finding moved to another code is not lost.
+    present: frozenset[tuple[str, int, str]] = frozenset()
+
     @property
     def lost(self) -> list[Label]:
-        """Findings labelled true that no longer come up: lost recall (or a moved line)."""
-        return [label for label in self.stale if label.verdict == "true"]
+        """Findings labelled true that no longer come up under any code: lost recall (or a moved line)."""
+        return [
+            label
+            for label in self.stale
+            if label.verdict == "true" and (label.file, label.line, label.key) not in self.present
+        ]
 
     @property
     def gate_failures(self) -> list[str]:
@@ -351,7 +358,9 @@ def evaluate(
     groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         groups[(finding.file, finding.code)].append(finding)
-    report = Report(stale=stale, open_false=open_false)
+    report = Report(
+        stale=stale, open_false=open_false, present=frozenset((f.file, f.line, f.key) for f in findings)
+    )
     for (file, code), members in sorted(groups.items()):
         sampled = sample_of(members)
         tally = Tally(findings=len(members))

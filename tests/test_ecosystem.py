@@ -74,6 +74,9 @@ def test_labels_of_another_code_or_line_do_not_pair() -> None:
     assert pairs == {} and len(stale) == 2
     # A true finding that no longer comes up is lost recall; a gone noise finding is not.
     assert [x.line for x in ecosystem.evaluate(found, stale).lost] == [6]
+    # A true finding reported under another code now (a new, more precise rule) is not lost.
+    moved = label(5, code="LL205", key="https://a.example/")
+    assert ecosystem.evaluate(found, [moved]).lost == []
 
 
 # --- sampling ------------------------------------------------------------------------------
