@@ -192,12 +192,15 @@ def test_malformed_link_is_decided_from_the_rendering(lint: Lint) -> None:
         "- [C Paper](https://a.org/z) [paper]()\n"  # a link to this page: a warning
         "- [D Paper](https://a.org/w) [[Blog]] (https://blog.example/d)\n"  # renders as text
         "- [E Paper](https://a.org/v) [![b](https://img.shields.io/x.svg](https://github.com/o/r)\n"
+        "-[F Paper](https://a.org/u) - no space after the marker\n"
+        "- [G Paper](https://a.org/t) - [a range](https://a.org/1)-[of links](https://a.org/2)\n"
     )
     found = [(d.line, d.severity.value) for d in lint(text, select=["LL101"])]
-    assert found == [(3, "warning"), (4, "error"), (5, "error")]
+    assert found == [(3, "warning"), (4, "error"), (5, "error"), (6, "error")]
     settings = Settings().with_values(select=["LL101"])
     fixed, _ = apply_fixes(text, lint_text(text, settings, options=RunOptions()))
     assert "[[Blog]](https://blog.example/d)" in fixed
+    assert "\n- [F Paper](https://a.org/u)" in fixed
 
 
 def test_cross_listing_reports_drift_and_is_quiet_on_identical_copies(lint: Lint) -> None:
@@ -376,6 +379,7 @@ def test_realworld_errors_are_all_judged_true(corpora: Path) -> None:
         result = lint_paths([str(path)], Settings(), RunOptions())
         errors |= {(path.name, d.code, d.line) for d in result.diagnostics if d.severity.value == "error"}
     judged_true = {
+        ("awesome-go.md", "LL101", 270),  # "-[voxrai-ai](...)": no list item
         ("applied-ml.md", "LL202", 245),
         ("applied-ml.md", "LL201", 289),
         ("awesome-deep-learning-papers.md", "LL101", 356),

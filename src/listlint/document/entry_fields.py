@@ -490,8 +490,10 @@ def find_tag_places(
     whether it names a venue.
     """
     scope = content[:end]
-    if not YEARISH_RE.search(scope):
+    if not ("19" in scope or "20" in scope or "'" in scope or "’" in scope or "`" in scope):
         return []  # the cheap test first: no year, no venue tag
+    if not YEARISH_RE.search(scope):
+        return []
     tags: list[Tag] = []
     taken: list[tuple[int, int]] = []
 

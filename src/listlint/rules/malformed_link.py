@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from listlint.diagnostics import Diagnostic, Severity
 from listlint.document.entry_fields import is_badge_label, words_of
-from listlint.document.model import Document, Link
+from listlint.document.model import Document, Link, Span
 from listlint.rules.base import Rule, RuleContext
 
 # A destination that swallowed the next link: "![b](img.svg](https://...)".
@@ -33,6 +33,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
         elif link.kind == "broken":
             yield broken(context, link, raw)
         elif link.kind in ("inline", "reference", "image"):
+            if link.kind != "image" and link.span.start > 0 and text[link.span.start - 1] in "-+":
+                missing = missing_marker_space(context, link)
+                if missing is not None:
+                    yield missing
             label = text[link.text_span.start : link.text_span.end]
             if link.kind != "image" and not label.strip():
                 yield context.diagnostic(
@@ -70,6 +74,26 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                     f"link [{label}] has an empty URL: it links to this page",
                     severity=Severity.WARNING,
                 )
+
+
+def missing_marker_space(context: RuleContext, link: Link) -> Diagnostic | None:
+    """``-[Name](url)`` at the start of a line: without a space after ``-`` it is no
+    list item, and the line renders as text of the paragraph (or item) above."""
+    source = context.document.source
+    line = source.position(link.span.start)[0]
+    start = source.line_offset(line)
+    before = source.text[start : link.span.start]
+    marker = before.lstrip(" ")
+    if marker not in ("-", "+") or len(before) - 1 > 3:
+        return None
+    at = link.span.start
+    return context.diagnostic(
+        Span(at - 1, at),
+        f"no space after {marker!r} before {link.text!r}: the line is not a list item and renders "
+        "as part of the text above",
+        url=link.url,
+        fix=context.fix(f"write '{marker} '", context.edit(Span(at, at), " ")),
+    )
 
 
 def broken(context: RuleContext, link: Link, raw: str) -> Diagnostic:
