@@ -159,6 +159,7 @@ def test_links_in_a_second_paragraph_belong_to_the_item(lint: Lint) -> None:
         ("- [A Paper Title Here](https://a.org/x) (OSDI 2024)", "parentheses", "OSDI 2024"),
         ("- [A Paper Title Here](https://a.org/x) **OSDI'24**", "bold", "OSDI'24"),
         ("- A paper title without a link. SIGMOD'24", "trailing", "SIGMOD'24"),
+        ("- [A Paper Title Here](https://a.org/x) `Meta` `2022`", "code", "2022"),
         (
             "- [A Paper Title Here](https://a.org/x) ![](https://img.shields.io/badge/OSDI-2024-blue)",
             "badge",
@@ -215,6 +216,10 @@ def test_cross_listing_reports_drift_and_is_quiet_on_identical_copies(lint: Lint
     )
     (finding,) = lint(drifted, select=["LL203"])
     assert "title" in finding.message and "tags" in finding.message and "arXiv version" in finding.message
+    # A repository's copies may describe it differently: only its tags can drift.
+    repo = "- [vLLM](https://github.com/vllm-project/vllm): Fast Serving Of Large Models\n"
+    reworded = "## Serving\n\n" + repo + "\n## Engines\n\n" + repo.replace("Fast Serving", "Easy Serving")
+    assert codes(lint, reworded, "LL203") == []
 
 
 def test_repeats_in_a_news_feed_or_under_two_sub_groups_are_not_duplicates(lint: Lint) -> None:
@@ -244,6 +249,39 @@ def test_two_packages_of_one_repository_are_not_a_duplicate(lint: Lint) -> None:
         "- [hatchling](https://github.com/pypa/hatch) - Its build backend.\n"
     )
     assert codes(lint, text, "LL2") == []
+
+
+def test_one_package_under_two_names_is_still_a_duplicate(lint: Lint) -> None:
+    text = (
+        "## GUI\n\n"
+        "- [linebender/xilem](https://github.com/linebender/xilem) - A UI framework.\n"
+        "- [xilem](https://github.com/linebender/xilem) - An experimental UI framework.\n"
+        "- [DSP](https://github.com/JuliaDSP/DSP.jl) - Signal processing.\n"
+        "- [SignalProcessing](https://github.com/JuliaDSP/DSP.jl) - Filters.\n"
+    )
+    assert [line for code, line in codes(lint, text, "LL2") if code == "LL201"] == [3, 4, 5, 6]
+    g3, crate = "https://github.com/bytedance/g3", "https://crates.io/crates/"
+    crates = (
+        "## Proxies\n\n"
+        f"- [g3proxy]({g3}) [[g3proxy]({crate}g3proxy)] - A proxy.\n"
+        f"- [g3bench]({g3}) [[g3bench]({crate}g3bench)] - A bench.\n"
+    )
+    assert codes(lint, crates, "LL2") == []
+
+
+def test_drift_of_a_repository_is_its_name_and_of_a_paper_its_stated_title(lint: Lint) -> None:
+    nupic = "- [NuPIC](https://github.com/numenta/nupic) - Numenta Platform.\n"
+    text = "## Python\n\n" + nupic + "\n## Tools\n\n" + nupic.replace("[NuPIC]", "[numpic]")
+    (finding,) = lint(text, select=["LL203"])
+    assert "name 'NuPIC' here 'numpic'" in finding.message
+    rows = (
+        "## Papers\n\n- [Fine-tuning Multimodal LLMs to Follow Instructions](https://arxiv.org/abs/2308.04152)\n"
+        "\n## Datasets\n\n| Name | Paper |\n| --- | --- |\n"
+        "| **I4** | [Empowering Vision-Language Models to Follow Instructions]"
+        "(https://arxiv.org/pdf/2308.04152.pdf) |\n"
+    )
+    (drift,) = lint(rows, select=["LL2"])
+    assert drift.code == "LL203" and "Empowering" in drift.message
 
 
 def test_rows_named_by_a_cell_share_their_paper_link(lint: Lint) -> None:
@@ -380,6 +418,10 @@ def test_realworld_errors_are_all_judged_true(corpora: Path) -> None:
         errors |= {(path.name, d.code, d.line) for d in result.diagnostics if d.severity.value == "error"}
     judged_true = {
         ("awesome-go.md", "LL101", 270),  # "-[voxrai-ai](...)": no list item
+        ("awesome-production-ml.md", "LL201", 366),  # MTEB linking MLPerf Inference's repository
+        ("awesome-machine-learning.md", "LL201", 808),  # DSP.jl twice, as DSP and SignalProcessing
+        ("awesome-rust.md", "LL201", 1996),  # xilem twice, as linebender/xilem and xilem
+        ("ml-papers-of-the-week.md", "LL205", 804),  # the NL2SQL survey's ID under another paper
         ("applied-ml.md", "LL202", 245),
         ("applied-ml.md", "LL201", 289),
         ("awesome-deep-learning-papers.md", "LL101", 356),

@@ -317,6 +317,7 @@ GAP_RE = re.compile(r"[ \t\u00a0]*(?:[:|\-–—][ \t\u00a0]+)?")
 # A venue-and-year-like piece: a year of four digits or 'NN.
 YEARISH_RE = re.compile(r"(?<![\w.])(?:19|20)\d{2}(?!\w|\.\d)|['’`]\s?\d{2}(?!\w)")
 PARENS_RE = re.compile(r"\(([^()\n]{2,60})\)")
+CODE_TAG_RE = re.compile(r"`([^`\n]{2,40})`")
 BOLD_RE = re.compile(r"\*\*([^*\n]{2,60})\*\*|__([^_\n]{2,60})__")
 TRAILING_RE = re.compile(
     r"(?<![\w&+/\-])([A-Za-z][A-Za-z&+/\-]*[ \t]*['’`]?[ \t]*(?:19|20)?\d{2})[ \t.)\]]*$"
@@ -482,7 +483,7 @@ def badge_tag(link: Link) -> Tag | None:
 def find_tag_places(
     content: str, outside: list[tuple[int, int]], to_source: Callable[[int], int], source_text: str, end: int
 ) -> list[Tag]:
-    """Parenthesised, bold and trailing venue-like pieces of ``content[:end]``.
+    """Parenthesised, bold, code-span and trailing venue-like pieces of ``content[:end]``.
 
     ``outside`` are the content spans of links (text inside a link is not a
     tag); ``to_source`` maps a content offset to a file offset.  A piece is
@@ -510,6 +511,9 @@ def find_tag_places(
     if "(" in scope:
         for match in PARENS_RE.finditer(scope):
             add(match.start(1), match.end(1), "parentheses")
+    if "`" in scope:
+        for match in CODE_TAG_RE.finditer(scope):
+            add(match.start(1), match.end(1), "code")
     if "**" in scope or "__" in scope:
         for match in BOLD_RE.finditer(scope):
             group = 1 if match.group(1) is not None else 2

@@ -30,8 +30,9 @@ LinkKind = Literal["inline", "reference", "autolink", "image", "html", "reversed
 # What a link of an entry is for, from its text, host and shape.
 LinkRole = Literal["paper", "code", "project", "badge", "other"]
 # Where an entry states a tag: after "|", "(ICML 2023)", "**ICML 2023**",
-# at the end of its text, or in a shields badge.
-TagPlace = Literal["bar", "parentheses", "bold", "trailing", "badge"]
+# "`2023`" (a code span, as awesome lists tag), at the end of its text, or
+# in a shields badge.
+TagPlace = Literal["bar", "parentheses", "bold", "code", "trailing", "badge"]
 TaskState = Literal["open", "done"]
 
 

@@ -16,12 +16,16 @@ from listlint.document.model import Document, Entry
 from listlint.identity import arxiv_id
 from listlint.rules.base import Rule, RuleContext
 from listlint.rules.link_index import (
+    GENERIC_NAMES,
+    PAPER_KINDS,
     Occurrence,
     first_same_listing,
     link_index,
     normalize_title,
     review_order,
     section_name,
+    stated_title,
+    titles_conflict,
 )
 
 __all__ = ["RULE", "drift"]
@@ -43,6 +47,10 @@ def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
             if occurrence.section in reported:
                 continue
             first = first_same_listing(occurrence, group[:index])
+            if first is None and occurrence.identity.startswith(PAPER_KINDS):
+                # One paper under entries named differently (its dataset's row,
+                # a model's entry): its copies may still drift.
+                first = next((o for o in group[:index] if not titles_conflict(o, occurrence)), None)
             if first is None:
                 continue
             reported.add(occurrence.section)
@@ -67,8 +75,14 @@ def drift(first: Occurrence, later: Occurrence) -> list[str]:
     differences = []
     a, b = first.entry, later.entry
     if a is not None and b is not None:
-        if titles_differ(normalize_title(a.title), normalize_title(b.title)):
-            differences.append(f"title {short(a.title)!r} here {short(b.title)!r}")
+        # A paper's title is fixed; a repository's or page's "title" is often its
+        # name and a description that copies word differently: only the name counts.
+        if first.identity.startswith(PAPER_KINDS):
+            title_a, title_b = stated_title(first), stated_title(later)
+            if titles_differ(normalize_title(title_a), normalize_title(title_b)):
+                differences.append(f"title {short(title_a)!r} here {short(title_b)!r}")
+        elif names_differ(normalize_title(a.name), normalize_title(b.name)):
+            differences.append(f"name {short(a.name)!r} here {short(b.name)!r}")
         tags_a, tags_b = stated_tags(a), stated_tags(b)
         if tags_a != tags_b and tags_a and tags_b:
             differences.append(f"tags {', '.join(tags_a)!r} here {', '.join(tags_b)!r}")
@@ -80,13 +94,19 @@ def drift(first: Occurrence, later: Occurrence) -> list[str]:
 
 
 def titles_differ(a: str, b: str) -> bool:
-    """Two full titles (three words or more) of which neither contains the other.
+    """Two different full titles (three words or more each).
 
     A short name beside a full title ("R3" and "Training Large Language
-    Models ..."), or a title and its shortened form, is one paper's two ways
-    of being named, not drift.
+    Models ...") is one paper's two ways of being named, not drift; a
+    shortened subtitle is drift.
     """
-    if len(a.split()) < 3 or len(b.split()) < 3:
+    return len(a.split()) >= 3 and len(b.split()) >= 3 and a != b
+
+
+def names_differ(a: str, b: str) -> bool:
+    """Two names of one repository or page that are not one another's part
+    (``NuPIC`` and ``numpic``; not ``linebender/xilem`` and ``xilem``)."""
+    if not a or not b or a in GENERIC_NAMES or b in GENERIC_NAMES:
         return False
     return a not in b and b not in a
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from listlint.diagnostics import Edit
+from listlint.document.entry_fields import is_generic_text
 from listlint.document.model import Document, Entry, Link, Section, Span
 from listlint.identity import paper_identity
 from listlint.rules.base import RuleContext
@@ -36,6 +37,8 @@ __all__ = [
     "GENERIC_NAMES",
     "is_feed",
     "titles_conflict",
+    "stated_title",
+    "PAPER_KINDS",
 ]
 
 CHECKED_KINDS = ("inline", "reference", "autolink", "html")
@@ -231,7 +234,7 @@ PAPER_KINDS = ("arxiv:", "doi:", "openreview:")
 def titles_conflict(a: Occurrence, b: Occurrence) -> bool:
     """Whether two entries that link one paper name two different papers.
 
-    Both titles must be full titles (four words or more), neither containing
+    Both titles must be full titles (three words or more), neither containing
     the other, and alike in few words: a short name beside a title, or a
     shortened title, is one paper named two ways.
     """
@@ -239,14 +242,64 @@ def titles_conflict(a: Occurrence, b: Occurrence) -> bool:
         return False
     if a.in_feed or b.in_feed:
         return False  # a News item's text is an announcement, not a title
-    first, second = normalize_title(a.entry.title), normalize_title(b.entry.title)
-    if len(first.split()) < 4 or len(second.split()) < 4 or first in second or second in first:
+    title_a, title_b = stated_title(a), stated_title(b)
+    first, second = normalize_title(title_a), normalize_title(title_b)
+    if len(first.split()) < 3 or len(second.split()) < 3 or first in second or second in first:
         return False
-    if names_other(a.entry.title, second) or names_other(b.entry.title, first):
+    if names_other(title_a, second) or names_other(title_b, first):
         return False  # "AQUA: ..." and "... using AQUA": one system, retitled
     from rapidfuzz import fuzz
 
     return fuzz.ratio(first, second) < CONFLICT_SCORE
+
+
+REGISTRY_HOSTS = (
+    "crates.io",
+    "pypi.org",
+    "www.npmjs.com",
+    "pkg.go.dev",
+    "rubygems.org",
+    "hackage.haskell.org",
+)
+
+
+def two_packages(a: Occurrence, b: Occurrence) -> bool:
+    """Whether two entries on one repository are two packages of it, on evidence:
+    different package-registry links (two crates), or two different names that
+    both extend the repository's name (``hatch`` and ``hatchling``, ``g3bench``
+    and ``g3proxy`` of ``g3``).  ``owner/name`` beside ``name`` is one package."""
+    assert a.entry is not None and b.entry is not None
+    names = normalize_title(a.entry.name), normalize_title(b.entry.name)
+    words = set(names[0].split()), set(names[1].split())
+    if not words[0] or not words[1] or words[0] <= words[1] or words[1] <= words[0]:
+        return False  # one name is part of the other: "linebender/xilem" and "xilem"
+    registries = [registry_links(occurrence.entry) for occurrence in (a, b)]  # type: ignore[arg-type]
+    if registries[0] and registries[1] and not registries[0] & registries[1]:
+        return True
+    repo = normalize_title(a.identity.rpartition("/")[2].removesuffix(".jl").removesuffix(".rs"))
+    return bool(repo) and all(name.replace(" ", "").startswith(repo.replace(" ", "")) for name in names)
+
+
+def registry_links(entry: Entry) -> frozenset[str]:
+    found = set()
+    for link in entry.links:
+        lowered = link.url.lower()
+        if any(f"//{host}/" in lowered for host in REGISTRY_HOSTS):
+            found.add(lowered.rstrip("/"))
+    return frozenset(found)
+
+
+def stated_title(occurrence: Occurrence) -> str:
+    """The title an entry gives the paper behind ``occurrence``'s link: the entry's
+    title, or the link's own text when the link is not the title's (a dataset
+    row ``| **I4** | [Its Paper's Title](url) |``)."""
+    entry = occurrence.entry
+    if entry is None:
+        return ""
+    link = occurrence.link
+    if entry.title_link is not link and link.text and not is_generic_text(link.text):
+        return link.text
+    return entry.title
 
 
 def names_other(title: str, other_norm: str) -> bool:
@@ -274,10 +327,10 @@ def same_listing(a: Occurrence, b: Occurrence) -> bool:
     # supports the entry; entries with different names may share it.
     supporting = a.entry.title_link is not a.link or b.entry.title_link is not b.link
     repository = a.identity.startswith("github:") and a.entry is not b.entry
-    if not (a.is_page and b.is_page) and not repository and not supporting:
+    if repository and not supporting:
+        return not two_packages(a, b)
+    if not (a.is_page and b.is_page) and not supporting:
         return True
-    # A repository may hold several distinct packages (a tool and its build
-    # backend): entries naming different things are not one listing.
     names = normalize_title(a.entry.name), normalize_title(b.entry.name)
     titles = normalize_title(a.entry.title), normalize_title(b.entry.title)
     if (names[0] == names[1] and names[0] not in GENERIC_NAMES) or titles[0] == titles[1]:
