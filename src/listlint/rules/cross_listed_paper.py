@@ -79,7 +79,8 @@ def drift(first: Occurrence, later: Occurrence) -> list[str]:
         # name and a description that copies word differently: only the name counts.
         if first.identity.startswith(PAPER_KINDS):
             title_a, title_b = stated_title(first), stated_title(later)
-            if titles_differ(normalize_title(title_a), normalize_title(title_b)):
+            full = len(title_a.split()) >= 3 and len(title_b.split()) >= 3  # words as written
+            if full and titles_differ(normalize_title(title_a), normalize_title(title_b)):
                 differences.append(f"title {short(title_a)!r} here {short(title_b)!r}")
         elif names_differ(normalize_title(a.name), normalize_title(b.name)):
             differences.append(f"name {short(a.name)!r} here {short(b.name)!r}")
@@ -97,8 +98,9 @@ def titles_differ(a: str, b: str) -> bool:
     """Two different full titles (three words or more each).
 
     A short name beside a full title ("R3" and "Training Large Language
-    Models ...") is one paper's two ways of being named, not drift; a
-    shortened subtitle is drift.
+    Models ...", "DeepSeek-v2-236B-MoE" and the paper's title: the caller
+    counts words as written) is one paper's two ways of being named, not
+    drift; a shortened subtitle is drift.
     """
     return len(a.split()) >= 3 and len(b.split()) >= 3 and a != b
 

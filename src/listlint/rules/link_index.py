@@ -244,6 +244,8 @@ def titles_conflict(a: Occurrence, b: Occurrence) -> bool:
         return False  # a News item's text is an announcement, not a title
     title_a, title_b = stated_title(a), stated_title(b)
     first, second = normalize_title(title_a), normalize_title(title_b)
+    if len(title_a.split()) < 3 or len(title_b.split()) < 3:
+        return False  # a name ("DeepSeek-v2-236B-MoE"), not a title: words as written
     if len(first.split()) < 3 or len(second.split()) < 3 or first in second or second in first:
         return False
     if names_other(title_a, second) or names_other(title_b, first):
