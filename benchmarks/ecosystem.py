@@ -220,9 +220,14 @@ def list_paths(corpora: Path, names: Sequence[str] = ()) -> list[Path]:
     return paths
 
 
-def run_listlint(paths: Sequence[Path], *, select_all: bool = False) -> list[Finding]:
-    """Lint ``paths`` offline with this checkout's listlint (default selection, or every offline rule)."""
-    sys.path.insert(0, str(PROJECT / "src"))
+def run_listlint(
+    paths: Sequence[Path], *, select_all: bool = False, src: Path | None = None
+) -> list[Finding]:
+    """Lint ``paths`` offline with this checkout's listlint (default selection, or every offline rule).
+
+    ``src`` is another listlint source folder to run instead (an older version, for a before/after).
+    """
+    sys.path.insert(0, str(src or PROJECT / "src"))
     from listlint.config import Settings
     from listlint.pipeline import RunOptions, lint_paths
 
@@ -517,6 +522,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--corpora", type=Path, default=CORPORA, help="folder of real lists")
     parser.add_argument("--labels", type=Path, default=LEDGER, help="the ledger (JSON lines)")
+    parser.add_argument(
+        "--src", type=Path, help="run the listlint source in this folder (e.g. an older version's src/)"
+    )
     parser.add_argument("--list", action="append", default=[], metavar="NAME", help="only this list")
     parser.add_argument(
         "--select",
@@ -544,7 +552,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LedgerError as error:
         print(f"ecosystem: {error}", file=sys.stderr)
         return 2
-    findings = run_listlint(paths, select_all=args.select == "ALL")
+    if args.src is not None and not (args.src / "listlint" / "__init__.py").is_file():
+        print(f"ecosystem: {args.src}: no listlint package here", file=sys.stderr)
+        return 2
+    findings = run_listlint(paths, select_all=args.select == "ALL", src=args.src)
     files = {p.name for p in paths}
     report = evaluate(
         findings,

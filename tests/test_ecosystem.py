@@ -275,6 +275,8 @@ def test_command_line_input_errors_exit_2(tmp_path: Path, capsys: pytest.Capture
     (tmp_path / "corpora").mkdir()
     code, _, err = run(tmp_path, capsys, "--list", "nope")
     assert code == 2 and "no such list" in err
+    code, _, err = run(tmp_path, capsys, "--src", str(tmp_path))
+    assert code == 2 and "no listlint package" in err
     (tmp_path / "labels.jsonl").write_text('{"file": "a.md"}\n')
     code, _, err = run(tmp_path, capsys)
     assert code == 2 and err.startswith("ecosystem: ") and "labels.jsonl:1" in err
