@@ -170,14 +170,15 @@ class LinkEngine:
         self._resolver = resolver
         self._verify = verify
         self._trusted_client: httpx.AsyncClient | None = None
+        self._per_host = max(
+            [
+                policy.host_concurrency,
+                *(int(table.get("concurrency", 0)) for table in policy.hosts.values()),
+            ]
+        )
         if client is None:
             if transport is None:
-                per_host = max(
-                    [
-                        policy.host_concurrency,
-                        *(int(table.get("concurrency", 0)) for table in policy.hosts.values()),
-                    ]
-                )
+                per_host = self._per_host
                 transport = build_transport(
                     resolver or system_resolver(),
                     allow_private=policy.allow_private_hosts,
@@ -284,7 +285,7 @@ class LinkEngine:
             transport = build_transport(
                 self._resolver or system_resolver(),
                 allow_private=True,
-                max_connections=4,
+                max_connections=self._per_host + 2,
                 verify=self._verify,
             )
             self._trusted_client = httpx.AsyncClient(
