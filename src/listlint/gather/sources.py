@@ -26,7 +26,11 @@ Writing a source (built-in ones live in ``listlint.net.sources``)::
 Optional members: ``notes() -> list[SourceNote]`` (extra run notes),
 ``key_noun`` (how run notes call the keys, plural: ``"IDs"``; default
 ``"keys"``), and ``can_vouch = False`` for a source whose ``vouches_for`` is
-always False, so that it is asked only when an active rule uses it.
+always False, so that it is asked only when an active rule uses it;
+``endpoints`` (the URLs of its API, from the configuration: requests to their
+origins are allowed to private addresses, see :mod:`listlint.net.source_http`)
+and ``stack_retries = False`` for a source with a retry loop of its own (the
+stack then makes one attempt per request and hands 429/5xx answers back).
 
 A third-party package adds a source through the ``listlint.sources``
 entry-point group: a factory ``make_source(settings) -> source | None``

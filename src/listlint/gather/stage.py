@@ -8,7 +8,9 @@
    gets the keys of those links: answers still fresh in the cache (namespace ``source.NAME``, the
    source's own ``ttl``) are taken from it, the rest are fetched in batches
    of ``batch_size``.  A source never raises; what it cannot answer is
-   ``unchecked``.
+   ``unchecked``.  Every request, a source's or the crawl's, goes through the
+   run's one link engine (made before the sources start): its client, host
+   limits, retries and budgets (see :meth:`Gathering.source_http`).
 3. Every web link that no source vouched for is crawled by the link engine
    (when some active rule uses ``links``).  A link keyed by a source waits
    for that source's answer; every other link is crawled meanwhile.
@@ -226,7 +228,6 @@ class Gathering:
         self.notes: list[str] = []  # the cache's warnings
         self.cache: Cache | None = None
         self.engine: LinkEngine | None = None
-        self.http: Any = None
 
     async def gather(self) -> Facts:
         try:
@@ -238,6 +239,8 @@ class Gathering:
         import asyncio
 
         self.cache = open_cache(self.settings, self.notes)
+        if self.crawl or self.sources or self.suggest:
+            self.make_engine()  # one HTTP stack for the sources and the crawl
         runs = [self.start(source) for source in self.sources]
         verdicts: dict[str, Verdict] = {}
         if self.crawl:
@@ -246,7 +249,7 @@ class Gathering:
             await asyncio.gather(*(run.task for run in runs if run.task is not None))
         network_down = False
         not_checked = 0
-        if self.engine is not None:
+        if self.engine is not None and self.crawl:
             await self.engine.settle()
             network_down = self.engine.network_down
             not_checked = len(self.engine.not_checked()) if network_down else 0
@@ -308,7 +311,7 @@ class Gathering:
 
     async def fetch(self, run: SourceRun, keys: list[str]) -> None:
         source = run.source
-        http = CountingHttp(self.source_http(), run)
+        http = CountingHttp(self.source_http(source), run)
         size = max(1, source.batch_size)
         for start in range(0, len(keys), size):
             batch = keys[start : start + size]
@@ -339,43 +342,26 @@ class Gathering:
         except (TypeError, ValueError):  # a record that is not JSON: not cached
             return
 
-    def source_http(self) -> SourceHttp:
-        """The sources' HTTP stack (one per run, made on first use).
+    def source_http(self, source: MetadataSource) -> SourceHttp:
+        """``source``'s view of the run's one HTTP stack: the link engine's.
 
-        The run's transport when one is injected; otherwise the link engine's
-        kind of transport (HTTP/2, a pool per origin, the run's resolver).  A
-        source's endpoints come from the configuration, not from the list, so
-        they may be on a private network (a GitHub Enterprise server, a local
-        mirror): the private-address guard is the crawl's, not theirs.
+        The engine's client (the run's injected transport, if any), host slots
+        and pacing, headers by origin, retries within the host's budget, the
+        deadline and the size cap (see :mod:`listlint.net.source_http`).  The
+        source's ``endpoints`` come from the configuration, not from the list:
+        requests to their origins may reach private addresses (a GitHub
+        Enterprise server, a local mirror); the guard stays on for the rest.
+        A source with ``stack_retries = False`` gets one attempt per request.
         """
-        if self.http is None:
-            import httpx
-
-            from listlint.gather.plain_http import PlainHttp
-            from listlint.net.addresses import system_resolver
-            from listlint.net.policy import EnginePolicy
-            from listlint.net.transport import build_transport
-
-            policy = EnginePolicy.from_settings(self.settings)
-            transport = self.network.transport or build_transport(
-                self.network.resolver or system_resolver(), allow_private=True, max_connections=4
-            )
-            client = httpx.AsyncClient(
-                transport=transport,
-                timeout=httpx.Timeout(policy.timeout),
-                headers={"User-Agent": policy.user_agent},
-                follow_redirects=False,
-                trust_env=False,
-            )
-            self.http = PlainHttp(client)
-        return self.http  # type: ignore[no-any-return]
+        engine = self.engine if self.engine is not None else self.make_engine()
+        return engine.source_http(trusted=endpoints_of(source), retry=stack_retries(source))
 
     # -- the crawl --------------------------------------------------------------
 
     async def crawl_links(self, runs: Sequence[SourceRun]) -> dict[str, Verdict]:
         import asyncio
 
-        engine = self.make_engine()
+        engine = self.engine if self.engine is not None else self.make_engine()
         first: dict[str, Link] = {}
         for scope in self.scopes:
             for link in scope.web:
@@ -420,7 +406,7 @@ class Gathering:
             transport=self.network.transport,
             resolver=self.network.resolver,
             cache=self.cache,
-            progress=make_progress(),
+            progress=make_progress() if self.crawl else None,
         )
         return self.engine
 
@@ -450,7 +436,7 @@ class Gathering:
         notes: list[SourceNote] = []
         for run in runs:
             notes.extend(source_notes(run))
-        if self.engine is not None:
+        if self.engine is not None and self.crawl:
             if network_down:
                 notes.append(
                     SourceNote(
@@ -471,8 +457,6 @@ class Gathering:
     async def close(self) -> None:
         if self.engine is not None:
             await self.engine.aclose()
-        if self.http is not None:
-            await self.http.client.aclose()
         if self.cache is not None:
             self.cache.close()
 
@@ -488,6 +472,20 @@ def key_of(source: MetadataSource, link: Link) -> str | None:
     if key is not None and not isinstance(key, str):
         raise PluginError(f"source {source.name!r}: key() returned {type(key).__name__}, not a string")
     return key
+
+
+def endpoints_of(source: MetadataSource) -> tuple[str, ...]:
+    """The source's configured API URLs (an optional member; a broken one: none trusted)."""
+    try:
+        urls = getattr(source, "endpoints", ())
+        return tuple(url for url in urls if isinstance(url, str))
+    except Exception:  # noqa: BLE001 - a plugin's property; the guard stays on
+        return ()
+
+
+def stack_retries(source: MetadataSource) -> bool:
+    """Whether the stack retries the source's transient failures (an optional member, default yes)."""
+    return getattr(source, "stack_retries", True) is not False
 
 
 def namespace(source: MetadataSource) -> str:

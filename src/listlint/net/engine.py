@@ -164,14 +164,21 @@ class LinkEngine:
         self.progress = progress
         self.secrets = policy.secrets
         self._owns_client = client is None
+        # Whether the engine's own transport holds the private-address guard
+        # (then a source's configured endpoints need a client without it).
+        self._guarded = client is None and transport is None and not policy.allow_private_hosts
+        self._resolver = resolver
+        self._verify = verify
+        self._trusted_client: httpx.AsyncClient | None = None
+        self._per_host = max(
+            [
+                policy.host_concurrency,
+                *(int(table.get("concurrency", 0)) for table in policy.hosts.values()),
+            ]
+        )
         if client is None:
             if transport is None:
-                per_host = max(
-                    [
-                        policy.host_concurrency,
-                        *(int(table.get("concurrency", 0)) for table in policy.hosts.values()),
-                    ]
-                )
+                per_host = self._per_host
                 transport = build_transport(
                     resolver or system_resolver(),
                     allow_private=policy.allow_private_hosts,
@@ -252,13 +259,43 @@ class LinkEngine:
                 return pattern.sub(replacement, url, count=1)
         return url
 
-    def source_http(self) -> SourceHttp:
-        """The run's HTTP stack for metadata sources (see :mod:`listlint.net.source_http`)."""
-        if self._source_http is None:
-            from listlint.net.source_http import EngineSourceHttp
+    def source_http(self, *, trusted: Iterable[str] = (), retry: bool = True) -> SourceHttp:
+        """The run's HTTP stack for metadata sources (see :mod:`listlint.net.source_http`).
 
-            self._source_http = EngineSourceHttp(self)
-        return self._source_http
+        ``trusted``: the source's configured endpoint URLs, reached even on a
+        private address; ``retry`` False: the source retries for itself.
+        """
+        if not trusted and retry:
+            if self._source_http is None:
+                from listlint.net.source_http import EngineSourceHttp
+
+                self._source_http = EngineSourceHttp(self)
+            return self._source_http
+        from listlint.net.source_http import EngineSourceHttp
+
+        return EngineSourceHttp(self, trusted=trusted, retry=retry)
+
+    def trusted_client(self) -> httpx.AsyncClient:
+        """The client for a source's configured endpoints: the engine's own, but
+        without the private-address guard in its transport (one is made on first
+        use when the engine's transport holds the guard)."""
+        if not self._guarded:
+            return self.client
+        if self._trusted_client is None:
+            transport = build_transport(
+                self._resolver or system_resolver(),
+                allow_private=True,
+                max_connections=self._per_host + 2,
+                verify=self._verify,
+            )
+            self._trusted_client = httpx.AsyncClient(
+                transport=transport,
+                timeout=httpx.Timeout(self.policy.timeout),
+                headers={"User-Agent": self.policy.user_agent},
+                follow_redirects=False,
+                trust_env=False,
+            )
+        return self._trusted_client
 
     @property
     def answered(self) -> bool:
@@ -311,6 +348,8 @@ class LinkEngine:
             self.progress.close()
         if self._owns_client:
             await self.client.aclose()
+        if self._trusted_client is not None:
+            await self._trusted_client.aclose()
 
     def host_figures(self) -> list[dict[str, Any]]:
         """Per host: links, requests, retries, hedges, seconds, requests per second."""

@@ -8,6 +8,27 @@ private-address guard, retries of transient failures (429, 5xx, timeouts,
 resets) with backoff honouring ``Retry-After`` within the host's budget, a
 total deadline per request (redirects and retries included) and a cap on
 the size of the body.  What still fails raises :class:`SourceUnavailable`.
+
+Two things differ per source (each source gets its own view, from
+:meth:`LinkEngine.source_http`, sharing the engine's host states, slots,
+pacing and budgets):
+
+- *Trusted endpoints.*  The private-address guard keeps the links of a list
+  from probing the runner's network.  A source's endpoints (``arxiv-api-url``,
+  ``doi-resolver-url``, ``crossref-api-url``, ``semantic-scholar-api-url``,
+  ``github-graphql-url``, ``wayback-api-url``, or the environment variables
+  that stand for them) come from the configuration, not from the list, and may
+  be on a private network (GitHub Enterprise, a local mirror, a test's fake
+  API on 127.0.0.1).  Requests to the origins of those URLs go through
+  :meth:`LinkEngine.trusted_client` (the guard off); a redirect to any other
+  origin, and every crawled link, keeps the guard.
+- *Retries.*  A source with ``stack_retries = False`` (the arXiv, Semantic
+  Scholar and GitHub sources, which have retry loops of their own, and the
+  Wayback source, which gives up at the first failure: a suggestion is not
+  worth a retry) gets one attempt per request,
+  and transient answers (429, 5xx) are handed back as responses for it to
+  read, so attempts are never multiplied; still paced, and a 429/503 still
+  slows the host down for everyone.
 """
 
 from __future__ import annotations
@@ -15,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -50,9 +71,21 @@ class Transient(Exception):
 class EngineSourceHttp:
     """:class:`~listlint.gather.sources.SourceHttp` over a :class:`LinkEngine`."""
 
-    def __init__(self, engine: LinkEngine) -> None:
+    def __init__(self, engine: LinkEngine, *, trusted: Iterable[str] = (), retry: bool = True) -> None:
         self.engine = engine
+        self.trusted = frozenset(origin_of(url) for url in trusted) - {("", "", None)}
+        self.retry = retry
         self.requests = 0
+
+    def is_trusted(self, url: httpx.URL) -> bool:
+        """Whether ``url`` is on one of the source's configured endpoints' origins."""
+        return origin_of(str(url)) in self.trusted
+
+    def guard(self, url: httpx.URL) -> None:
+        """The private-address guard, for a URL that is not a configured endpoint."""
+        policy = self.engine.policy
+        if not policy.allow_private_hosts and not self.is_trusted(url) and private_literal(url.host):
+            raise SourceUnavailable(f"{url.host} is a private address")
 
     async def request(
         self,
@@ -72,8 +105,7 @@ class EngineSourceHttp:
                 first = first.copy_merge_params(dict(params))
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             raise SourceUnavailable("invalid URL") from exc
-        if not policy.allow_private_hosts and private_literal(first.host):
-            raise SourceUnavailable(f"{first.host} is a private address")
+        self.guard(first)
         try:
             async with asyncio.timeout(policy.deadline):
                 return await self._follow(method, first, headers or {}, json, content, max_bytes)
@@ -106,6 +138,7 @@ class EngineSourceHttp:
             if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
                 method, json, content = "GET", None, None
             url = httpx.URL(hop.url)
+            self.guard(url)
         raise SourceUnavailable(f"more than {MAX_REDIRECTS} redirects")
 
     async def _retrying(
@@ -130,8 +163,10 @@ class EngineSourceHttp:
             delay = min(policy.backoff_max, policy.backoff_base * 2.0 ** max(0, failures - 1))
             return delay / 2 + random.uniform(0, delay / 2)
 
+        attempts = policy.max_retries + 1 if self.retry else 1
+
         def stop(retry_state: Any) -> bool:
-            return bool(stop_after_attempt(policy.max_retries + 1)(retry_state) or engine._budget_spent(host))
+            return bool(stop_after_attempt(attempts)(retry_state) or engine._budget_spent(host))
 
         async def attempt() -> httpx.Response:
             nonlocal failures
@@ -164,8 +199,10 @@ class EngineSourceHttp:
         host: HostState,
     ) -> httpx.Response:
         engine = self.engine
-        client = engine.client
-        sent = {**(host.headers if own else {}), **headers}
+        client = engine.trusted_client() if self.is_trusted(url) else engine.client
+        sent = httpx.Headers({"Accept": "*/*"})  # not the crawl's text/html: an API answers
+        sent.update(host.headers if own else {})
+        sent.update(headers)
         async with host.slot(), engine._global:
             self.requests += 1
             started = time.monotonic()
@@ -194,6 +231,8 @@ class EngineSourceHttp:
         if status in TRANSIENT_STATUSES:
             if status in (429, 503):
                 host.throttled()
+            if not self.retry:  # the source reads it and retries for itself
+                return httpx.Response(status, headers=response.headers, content=body, request=request)
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if retry_after is not None and retry_after > engine.policy.max_retry_after:
                 raise SourceUnavailable(f"{status}; Retry-After {retry_after:.0f} s is too long")

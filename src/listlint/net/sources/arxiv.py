@@ -357,6 +357,7 @@ class ArxivSource:
 
     name = NAME
     key_noun = "IDs"
+    stack_retries = False  # tenacity, arxiv-retries: the HTTP stack makes one attempt per request
 
     def __init__(self, config: ArxivConfig, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config
@@ -367,6 +368,11 @@ class ArxivSource:
         self.down: str | None = None
 
     # -- the protocol -------------------------------------------------------------
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Configured, so reached even on a private address (see :mod:`listlint.net.source_http`)."""
+        return (self.config.api_url,)
 
     def key(self, link: Link) -> str | None:
         parsed = arxiv_link(link.url)

@@ -46,6 +46,11 @@ class CrossrefSource:
     _next_at: float = 0.0
     _pause: float = 0.0
 
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Configured, so reached even on a private address (see :mod:`listlint.net.source_http`)."""
+        return (self.api,)
+
     def key(self, link: Link) -> str | None:
         doi = doi_in_url(link.url)
         return None if doi is None or is_arxiv_doi(doi) else doi

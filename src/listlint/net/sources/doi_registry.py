@@ -40,6 +40,11 @@ class DoiRegistrySource:
     batch_size: int = 50
     key_noun: str = "DOIs"
 
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Configured, so reached even on a private address (see :mod:`listlint.net.source_http`)."""
+        return (self.resolver,)
+
     def key(self, link: Link) -> str | None:
         return doi_in_url(link.url)
 

@@ -263,6 +263,12 @@ class GithubSource:
     name = NAME
     batch_size = BATCH_SIZE
     key_noun = "repositories"  # the gather stage's note: "2,793 repositories, ..."
+    stack_retries = False  # Retry-After and failed batches are handled here
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Configured, so reached even on a private address (see :mod:`listlint.net.source_http`)."""
+        return (self.graphql_url,)
 
     def __init__(
         self,

@@ -47,6 +47,12 @@ class SemanticScholarSource:
     can_vouch: bool = False
     batch_size: int = 500
     key_noun: str = "papers"
+    stack_retries = False  # its 429 loop (semantic-scholar-retries): one attempt per request below
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Configured, so reached even on a private address (see :mod:`listlint.net.source_http`)."""
+        return (self.api,)
 
     def key(self, link: Link) -> str | None:
         return paper_id(link.url)

@@ -149,6 +149,12 @@ class WaybackSource:
     name = NAME
     batch_size = 50
     key_noun = "URLs"
+    stack_retries = False  # a suggestion is not worth a retry: the first failure ends the phase
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Configured, so reached even on a private address (see :mod:`listlint.net.source_http`)."""
+        return (self.api_url,)
 
     def __init__(
         self,
