@@ -154,3 +154,13 @@ def test_a_429_from_the_api_is_retried_by_the_stack(registry: FakeRegistry) -> N
     assert len(registry.paths) == len(DOIS) + 2  # each 429 cost one retry, no more
     note = next(str(n) for n in facts.notes if str(n).startswith("doi: "))
     assert note == f"doi: {len(DOIS)} DOIs, 0 from the cache, {len(DOIS)} requests"
+
+
+def test_a_source_may_give_its_requests_longer_than_the_crawl_timeout() -> None:
+    """arXiv's batches may take longer than a page: its view of the stack uses arxiv-timeout."""
+    from listlint.gather.stage import request_timeout
+    from listlint.net.sources.arxiv import ArxivConfig, ArxivSource
+
+    source = ArxivSource(ArxivConfig(timeout=45.0))
+    assert request_timeout(source) == 45.0
+    assert request_timeout(object()) is None  # type: ignore[arg-type]

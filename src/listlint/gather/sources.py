@@ -30,7 +30,9 @@ always False, so that it is asked only when an active rule uses it;
 ``endpoints`` (the URLs of its API, from the configuration: requests to their
 origins are allowed to private addresses, see :mod:`listlint.net.source_http`)
 and ``stack_retries = False`` for a source with a retry loop of its own (the
-stack then makes one attempt per request and hands 429/5xx answers back).
+stack then makes one attempt per request and hands 429/5xx answers back),
+and ``request_timeout`` (seconds one request to its API may take, when the
+crawl's ``timeout`` is too short for it: arXiv uses ``arxiv-timeout``).
 
 A third-party package adds a source through the ``listlint.sources``
 entry-point group: a factory ``make_source(settings) -> source | None``

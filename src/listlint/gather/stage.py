@@ -354,7 +354,9 @@ class Gathering:
         A source with ``stack_retries = False`` gets one attempt per request.
         """
         engine = self.engine if self.engine is not None else self.make_engine()
-        return engine.source_http(trusted=endpoints_of(source), retry=stack_retries(source))
+        return engine.source_http(
+            trusted=endpoints_of(source), retry=stack_retries(source), timeout=request_timeout(source)
+        )
 
     # -- the crawl --------------------------------------------------------------
 
@@ -540,3 +542,9 @@ def open_cache(settings: Settings, notes: list[str]) -> Cache | None:
         if not folder.is_absolute() and settings.config_path:
             folder = settings.root / folder
     return Cache.open(folder, notes=notes)
+
+
+def request_timeout(source: MetadataSource) -> float | None:
+    """A source's own limit for one request (optional member ``request_timeout``), or None."""
+    value = getattr(source, "request_timeout", None)
+    return float(value) if isinstance(value, int | float) and value > 0 else None

@@ -259,13 +259,16 @@ class LinkEngine:
                 return pattern.sub(replacement, url, count=1)
         return url
 
-    def source_http(self, *, trusted: Iterable[str] = (), retry: bool = True) -> SourceHttp:
+    def source_http(
+        self, *, trusted: Iterable[str] = (), retry: bool = True, timeout: float | None = None
+    ) -> SourceHttp:
         """The run's HTTP stack for metadata sources (see :mod:`listlint.net.source_http`).
 
         ``trusted``: the source's configured endpoint URLs, reached even on a
-        private address; ``retry`` False: the source retries for itself.
+        private address; ``retry`` False: the source retries for itself;
+        ``timeout``: seconds one attempt may take (default: the engine's).
         """
-        if not trusted and retry:
+        if not trusted and retry and timeout is None:
             if self._source_http is None:
                 from listlint.net.source_http import EngineSourceHttp
 
@@ -273,7 +276,7 @@ class LinkEngine:
             return self._source_http
         from listlint.net.source_http import EngineSourceHttp
 
-        return EngineSourceHttp(self, trusted=trusted, retry=retry)
+        return EngineSourceHttp(self, trusted=trusted, retry=retry, timeout=timeout)
 
     def trusted_client(self) -> httpx.AsyncClient:
         """The client for a source's configured endpoints: the engine's own, but

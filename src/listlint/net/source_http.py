@@ -71,10 +71,20 @@ class Transient(Exception):
 class EngineSourceHttp:
     """:class:`~listlint.gather.sources.SourceHttp` over a :class:`LinkEngine`."""
 
-    def __init__(self, engine: LinkEngine, *, trusted: Iterable[str] = (), retry: bool = True) -> None:
+    def __init__(
+        self,
+        engine: LinkEngine,
+        *,
+        trusted: Iterable[str] = (),
+        retry: bool = True,
+        timeout: float | None = None,
+    ) -> None:
         self.engine = engine
         self.trusted = frozenset(origin_of(url) for url in trusted) - {("", "", None)}
         self.retry = retry
+        # Seconds one attempt may take in all; an API with a slow answer of its own
+        # (arXiv's batches: ``arxiv-timeout``) sets it, else the engine's timeout.
+        self.timeout = timeout if timeout is not None else engine.policy.timeout
         self.requests = 0
 
     def is_trusted(self, url: httpx.URL) -> bool:
@@ -107,12 +117,11 @@ class EngineSourceHttp:
             raise SourceUnavailable("invalid URL") from exc
         self.guard(first)
         try:
-            async with asyncio.timeout(policy.deadline):
+            deadline = max(policy.deadline, self.timeout)
+            async with asyncio.timeout(deadline):
                 return await self._follow(method, first, headers or {}, json, content, max_bytes)
         except TimeoutError:
-            raise SourceUnavailable(
-                f"no answer within {policy.deadline:g} s (the per-request deadline)"
-            ) from None
+            raise SourceUnavailable(f"no answer within {deadline:g} s (the per-request deadline)") from None
 
     async def _follow(
         self,
@@ -207,7 +216,7 @@ class EngineSourceHttp:
             self.requests += 1
             started = time.monotonic()
             try:
-                async with asyncio.timeout(engine.policy.timeout):
+                async with asyncio.timeout(self.timeout):
                     request = client.build_request(method, url, headers=sent, json=json, content=content)
                     response = await client.send(request, stream=True, follow_redirects=False)
                     try:

@@ -374,6 +374,11 @@ class ArxivSource:
         """Configured, so reached even on a private address (see :mod:`listlint.net.source_http`)."""
         return (self.config.api_url,)
 
+    @property
+    def request_timeout(self) -> float:
+        """A batch of 200 IDs may take the API a while: ``arxiv-timeout``, not the crawl's timeout."""
+        return self.config.timeout
+
     def key(self, link: Link) -> str | None:
         parsed = arxiv_link(link.url)
         return parsed.id if parsed is not None else None
