@@ -81,7 +81,7 @@ def listing(web: SimulatedWeb, *paths: str) -> str:
 
 def test_each_verdict_has_its_rule(tmp_path: Path, web: SimulatedWeb, engine_with: Any) -> None:
     text = listing(web, "/ok/1", "/404/1", "/hang/1", "/bot/1", "/moved/1", "/flaky/1")
-    diagnostics, _ = run(tmp_path, text, allow_private_hosts=True, timeout=0.5)
+    diagnostics, _ = run(tmp_path, text, allow_private_hosts=True, timeout=1.0)
     assert names(diagnostics) == [
         ("dead-link", 4),
         ("unreachable-link", 5),
