@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from listlint.config import Settings
-from listlint.net.cache import CACHE_FILE, Cache, cache_for
+from listlint.net.cache import CACHE_FILE, WRITE_BATCH, Cache, cache_for
 from listlint.services import Services
 
 
@@ -173,3 +173,24 @@ def test_cache_for_closes_the_cache_with_the_services(tmp_path: Path) -> None:
     assert cache is not None
     asyncio.run(services.aclose())
     assert cache.closed
+
+
+def test_writes_are_batched_readable_at_once_and_committed_on_close(tmp_path: Path) -> None:
+    cache = Cache.open(tmp_path)
+    try:
+        cache.put("link", "https://example.org/a", {"kind": "ok"}, ttl_seconds=60)
+        assert cache.get("link", "https://example.org/a") == {"kind": "ok"}  # before any commit
+        other = Cache.open(tmp_path)
+        assert other.get("link", "https://example.org/a") is None  # not committed yet
+        for n in range(WRITE_BATCH):
+            cache.put("link", f"https://example.org/{n}", {"kind": "ok"}, ttl_seconds=60)
+        assert other.get("link", "https://example.org/0") == {"kind": "ok"}  # a full batch is committed
+        other.close()
+        cache.put("link", "https://example.org/last", {"kind": "dead"}, ttl_seconds=60)
+    finally:
+        cache.close()
+    again = Cache.open(tmp_path)
+    try:
+        assert again.get("link", "https://example.org/last") == {"kind": "dead"}
+    finally:
+        again.close()

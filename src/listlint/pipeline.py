@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from listlint import event_loop
 from listlint.config import Settings
 from listlint.diagnostics import Diagnostic, Edit, Severity, help_url_for
 from listlint.document import Document, parse_document
@@ -424,7 +425,7 @@ def await_all(pending: list[tuple[int, ActiveRule, Any]], services: Services) ->
         finally:
             await services.aclose()
 
-    outcomes = asyncio.run(gather())
+    outcomes = event_loop.run(gather())
     results = []
     for (_, entry, _), outcome in zip(pending, outcomes, strict=True):
         if isinstance(outcome, ListlintError):

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from listlint import event_loop
 from listlint.gather.facts import Facts, url_key
 from listlint.gather.sources import Lookup, MetadataSource, SourceHttp, SourceNote, SourceUnavailable
 from listlint.sharding import in_shard
@@ -142,7 +143,6 @@ def gather(
     sources: Sequence[MetadataSource] | None = None,
 ) -> Facts:
     """Run the stage (its own event loop); ``sources`` None: the registry's."""
-    import asyncio
 
     wanted = wanted_facts(uses)
     from_registry = sources is None
@@ -164,7 +164,7 @@ def gather(
         scopes.append(scope_of(document, settings, changed, entries))
     suggest = crawl and bool(settings.get("suggest")) and (wanted is None or WAYBACK in wanted)
     run = Gathering(settings, network or Network(), chosen, crawl, scopes, changed_lines, suggest=suggest)
-    facts = asyncio.run(run.gather())
+    facts = event_loop.run(run.gather())
     if from_registry:
         # Sources that are off this run may say why (e.g. no token), once.
         from dataclasses import replace

@@ -8,6 +8,8 @@ Safety:
 
 - WAL journal and a busy timeout, so two listlint processes (a pre-commit hook
   and a CI job on one runner) can read and write at once without corrupting it.
+- Writes are batched (one transaction per ``WRITE_BATCH`` entries, and at
+  :meth:`Cache.close`): a commit per link cost more CPU than parsing the list.
 - A file that is not a valid SQLite database is moved aside and rebuilt, with
   a warning in the end-of-run notes; a cache that cannot be opened at all
   degrades to an in-memory one.  The cache never stops a run.
@@ -29,6 +31,8 @@ __all__ = ["Cache", "cache_for", "default_cache_dir", "CACHE_FILE"]
 CACHE_FILE = "cache.sqlite3"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+# Entries written per transaction; the rest wait for the next batch or close().
+WRITE_BATCH = 128
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,6 +71,8 @@ class Cache:
         self.clock = clock
         self.closed = False
         self._failed = False
+        # Written but not yet committed: (namespace, key) -> (JSON text, expiry).
+        self._pending: dict[tuple[str, str], tuple[str, float]] = {}
 
     @classmethod
     def open(
@@ -104,14 +110,16 @@ class Cache:
         """The stored object, or None when absent, expired or unreadable."""
         if self.closed or self._failed:
             return None
-        try:
-            row = self.connection.execute(
-                "SELECT value, expires FROM entries WHERE namespace = ? AND key = ?",
-                (namespace, key),
-            ).fetchone()
-        except sqlite3.Error as exc:
-            self.fail(exc)
-            return None
+        row = self._pending.get((namespace, key))
+        if row is None:
+            try:
+                row = self.connection.execute(
+                    "SELECT value, expires FROM entries WHERE namespace = ? AND key = ?",
+                    (namespace, key),
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self.fail(exc)
+                return None
         if row is None or row[1] <= self.clock():
             return None
         try:
@@ -125,11 +133,23 @@ class Cache:
         if self.closed or self._failed or ttl_seconds <= 0:
             return
         text = json.dumps(value, separators=(",", ":"), sort_keys=True)
+        self._pending[(namespace, key)] = (text, self.clock() + ttl_seconds)
+        if len(self._pending) >= WRITE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the batched writes."""
+        pending, self._pending = self._pending, {}
+        if not pending or self.closed or self._failed:
+            return
         try:
             with self.connection:
-                self.connection.execute(
+                self.connection.executemany(
                     "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                    (namespace, key, text, self.clock() + ttl_seconds),
+                    [
+                        (namespace, key, text, expires)
+                        for (namespace, key), (text, expires) in pending.items()
+                    ],
                 )
         except sqlite3.Error as exc:
             self.fail(exc)
@@ -144,6 +164,7 @@ class Cache:
     def close(self) -> None:
         if self.closed:
             return
+        self.flush()
         self.closed = True
         with contextlib.suppress(sqlite3.Error):
             self.connection.close()

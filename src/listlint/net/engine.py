@@ -30,7 +30,8 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -41,6 +42,7 @@ from tenacity import AsyncRetrying, retry_if_result
 from listlint.net.addresses import Resolver, private_literal, system_resolver
 from listlint.net.cache import Cache
 from listlint.net.failures import BadRedirect, Cause, Failure, classify_error
+from listlint.net.gate import RequestGate
 from listlint.net.hosts import HostState
 from listlint.net.outage import Outage
 from listlint.net.policy import EnginePolicy
@@ -198,7 +200,7 @@ class LinkEngine:
         self.client = client
         self._tasks: dict[str, asyncio.Task[Verdict]] = {}
         self._hosts: dict[str, HostState] = {}
-        self._global = asyncio.Semaphore(policy.max_concurrency)
+        self.gate = RequestGate(policy.max_concurrency)
         self.outage = Outage()
         self._probe_task: asyncio.Future[None] | None = None
         self.started = time.monotonic()
@@ -208,6 +210,8 @@ class LinkEngine:
         self.vouched = 0
         self._excluded: set[str] = set()
         self._latencies: list[float] = []
+        # A moving mean of answer times: what a host not heard from yet is assumed to take.
+        self._typical_latency: float | None = None
         self._source_http: SourceHttp | None = None
 
     # -- public ---------------------------------------------------------------
@@ -299,6 +303,12 @@ class LinkEngine:
                 trust_env=False,
             )
         return self._trusted_client
+
+    @asynccontextmanager
+    async def slot(self, host: HostState) -> AsyncIterator[None]:
+        """One of ``host``'s request slots, then one of the run's (busiest host first)."""
+        async with host.slot(), self.gate.slot(host.work_left(self._typical_latency or 1.0)):
+            yield
 
     @property
     def answered(self) -> bool:
@@ -446,6 +456,7 @@ class LinkEngine:
                 )
             verdict = self._safe(verdict.but(url=url, elapsed=time.monotonic() - started))
             self._store(verdict)
+        self._host(self.remap(url)).decided += 1
         self.counts[str(verdict.kind)] += 1
         if self.progress is not None:
             self.progress.advance(host_key(url), dead=verdict.kind is Kind.DEAD)
@@ -686,7 +697,7 @@ class LinkEngine:
         refused = self._refusal(url, host)
         if refused is not None:
             return refused
-        async with host.slot(), self._global:
+        async with self.slot(host):
             # Asked again once a slot is free: requests queued behind a silent
             # host passed the first check before it failed (10,000 links on 100
             # silent hosts waited out 10,000 timeouts instead of ~300).
@@ -713,6 +724,8 @@ class LinkEngine:
             elapsed = time.monotonic() - started
             host.record(elapsed, answered=True)
             self._latencies.append(elapsed)
+            typical = self._typical_latency
+            self._typical_latency = elapsed if typical is None else typical + (elapsed - typical) * 0.05
         self.outage.saw_answer()
         return self._answered(url, host, state, answer)
 
@@ -752,9 +765,9 @@ class LinkEngine:
                 return head.result()
             # The hedge is a request like any other: it needs a free slot of the
             # host and of the run, now; without one, HEAD goes on alone.
-            if self._global.locked() or not host.try_acquire():
+            if self.gate.locked() or not host.try_acquire():
                 return await head
-            await self._global.acquire()
+            await self.gate.acquire()
             host.hedges += 1
             started = time.monotonic()
             get = asyncio.ensure_future(
@@ -766,7 +779,7 @@ class LinkEngine:
                     time.monotonic() - started, answered=not get.cancelled() and get.exception() is None
                 )
                 host.release()
-                self._global.release()
+                self.gate.release()
 
             get.add_done_callback(release)
             try:

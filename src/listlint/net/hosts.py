@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 __all__ = ["HostState"]
 
 MAX_INTERVAL = 2.0
-# Two 429s within this many seconds mean the host, not one URL, is throttling.
-THROTTLE_WINDOW = 2.0
+# The host, not one URL, is throttling when at least two of its last RECENT
+# answers, and at least a quarter of them, were 429 or 503.
+RECENT = 20
 
 
 @dataclass(slots=True)
@@ -55,7 +56,10 @@ class HostState:
     throttled_since: float | None = None
     throttled_answers: int = 0
     rate_limited: int = 0
-    last_throttle: float = float("-inf")
+    # Of the last RECENT answers, whether each was a 429/503.
+    recent: deque[bool] = field(default_factory=lambda: deque(maxlen=RECENT))
+    # Links decided (for the run's gate: the work this host has left).
+    decided: int = 0
     # URLs in a row that ended throttled (no answer but 429/503 in between).
     throttled_urls: int = 0
     exhausted: bool = False
@@ -130,12 +134,10 @@ class HostState:
         win the concurrency back step by step (AIMD), so a 429 that was about
         one URL, not the host, costs little.
         """
-        now = time.monotonic()
-        lone, self.last_throttle = now - self.last_throttle > THROTTLE_WINDOW, now
-        if lone and self.slowed == 0:
-            # One 429 after a calm spell is as likely about one URL (its own
-            # Retry-After is honoured) as about the host: it takes a second
-            # one, soon after, to slow the whole host down.
+        if not self.throttling:
+            # A 429 among successes is about one URL (its own Retry-After is
+            # honoured), not the host: a list's big host answers a few of
+            # them in any long run and must not be slowed down for it.
             return
         if epoch != self.epoch:
             if epoch == self.epoch - 1 and self.ceiling > self.limit:
@@ -153,8 +155,24 @@ class HostState:
             self.interval = min(MAX_INTERVAL, max(self.interval * 2, 0.05))
             self.next_start = max(self.next_start, time.monotonic() + min(pause, MAX_INTERVAL))
 
+    @property
+    def throttling(self) -> bool:
+        """Whether the host's recent answers say it throttles us, not one URL."""
+        count = sum(self.recent)
+        return count >= 2 and count * 4 >= len(self.recent)
+
+    def work_left(self, typical: float) -> float:
+        """Seconds this host still needs at its limit (an estimate, for the run's gate).
+
+        ``typical``: the answer time assumed until the host has answered.
+        """
+        pending = max(0, self.links - self.decided)
+        mean = sum(self.latencies) / len(self.latencies) if self.latencies else typical
+        return pending * mean / max(self.limit, 1)
+
     def succeeded(self) -> None:
         """Additive increase: one more slot after a window of successes."""
+        self.recent.append(False)
         self.throttled_since = None
         self.throttled_urls = 0
         self.streak += 1
@@ -185,6 +203,7 @@ class HostState:
     def throttled(self) -> None:
         """A 429 or 503: the host's throttling clock starts (once)."""
         self.throttled_answers += 1
+        self.recent.append(True)
         if self.throttled_since is None:
             self.throttled_since = time.monotonic()
 

@@ -212,7 +212,7 @@ class EngineSourceHttp:
         sent = httpx.Headers({"Accept": "*/*"})  # not the crawl's text/html: an API answers
         sent.update(host.headers if own else {})
         sent.update(headers)
-        async with host.slot(), engine._global:
+        async with engine.slot(host):
             self.requests += 1
             started = time.monotonic()
             try:
