@@ -95,6 +95,25 @@ def test_a_throttling_host_ends_within_its_budget(server: HostileServer, case: s
         assert any(word in verdict.reason for word in ("429", "503", "502", "rate-limited", "deadline"))
 
 
+def test_a_host_that_fails_every_url_is_not_retried_for_each(server: HostileServer) -> None:
+    # Once its GETs answered 502 several times in a row, each further URL is
+    # asked with HEAD and GET once (a retry would only repeat the error).
+    host = "broken.test"
+    urls = [server.url(f"/status?s=502&n={n}", host=host) for n in range(100)]
+    verdicts, _, sent = run(server, host, urls)
+    assert {v.kind for v in verdicts} == {Kind.UNREACHABLE}
+    assert all("502" in v.reason for v in verdicts)
+    assert sent <= 2 * 100 + SLACK, sent  # HEAD and GET once each, once the pattern is clear
+
+
+def test_a_server_error_on_one_url_is_still_retried(server: HostileServer) -> None:
+    host = "mixed.test"
+    urls = [server.url(f"/status?s={200 if n % 10 else 502}&n={n}", host=host) for n in range(40)]
+    verdicts, _, sent = run(server, host, urls)
+    assert sum(v.kind is Kind.OK for v in verdicts) == 36
+    assert sent == 36 + 4 * (1 + RETRIES), sent  # each 502 link got its retries
+
+
 def test_retry_after_zero_is_our_backoff_not_at_once(server: HostileServer) -> None:
     host = "zero.test"
     url = server.url("/status?s=503&ra=0&one", host=host)

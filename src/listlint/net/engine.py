@@ -68,6 +68,7 @@ CACHE_NAMESPACE = "link"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 THROTTLING = frozenset({429, 503})
+SERVER_ERRORS = TRANSIENT_STATUSES - THROTTLING
 # Error pages worth a look for the signs of a bot wall.
 SNIFF_STATUSES = frozenset({401, 403, 429, 503, 999})
 # A GET body up to this size is read to its end, so the connection is reused.
@@ -617,6 +618,13 @@ class LinkEngine:
         throttled = last is not None and last.answer is not None and last.answer.status == 429
         budget = policy.max_retries * 2 if throttled else policy.max_retries
         if (
+            host.broken
+            and last is not None
+            and last.answer is not None
+            and last.answer.status in SERVER_ERRORS
+        ):
+            budget = 1  # HEAD and GET once each: a retry would only repeat the error
+        if (
             state.failures > budget
             or state.timeouts > policy.timeout_retries
             or state.connect_timeouts > 1
@@ -874,6 +882,8 @@ class LinkEngine:
                 pause = retry_after if retry_after is not None else self._backoff(state)
                 host.slow_down(pause, state.epoch)
                 return Attempt(answer=answer, again=True, wait=pause)
+            if state.method == "GET" and status in SERVER_ERRORS:
+                host.server_errors += 1
             return Attempt(answer=answer, again=True, wait=retry_after)
         host.succeeded()
         return Attempt(answer=answer)

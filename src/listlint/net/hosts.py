@@ -20,6 +20,9 @@ MAX_INTERVAL = 2.0
 # The host, not one URL, is throttling when at least two of its last RECENT
 # answers, and at least a quarter of them, were 429 or 503.
 RECENT = 20
+# GET answers in a row that were server errors, with no success between them,
+# after which a host's further links get no retries.
+BROKEN_AFTER = 10
 
 
 @dataclass(slots=True)
@@ -62,6 +65,8 @@ class HostState:
     decided: int = 0
     # URLs in a row that ended throttled (no answer but 429/503 in between).
     throttled_urls: int = 0
+    # GET answers in a row that were a server error (500, 502, 504).
+    server_errors: int = 0
     exhausted: bool = False
     first_request: float | None = None
     last_answer: float = 0.0
@@ -161,6 +166,12 @@ class HostState:
         count = sum(self.recent)
         return count >= 2 and count * 4 >= len(self.recent)
 
+    @property
+    def broken(self) -> bool:
+        """Whether the host answers every GET with a server error: retrying
+        each of its links would only repeat the error."""
+        return self.server_errors >= BROKEN_AFTER
+
     def work_left(self, typical: float) -> float:
         """Seconds this host still needs at its limit (an estimate, for the run's gate).
 
@@ -175,6 +186,7 @@ class HostState:
         self.recent.append(False)
         self.throttled_since = None
         self.throttled_urls = 0
+        self.server_errors = 0
         self.streak += 1
         self.calm += 1
         if self.calm >= 16 * max(self.limit, 1) and self.ceiling < self.configured:
