@@ -523,14 +523,18 @@ class LinkEngine:
             return Verdict(url=url, kind=Kind.DEAD, reason="invalid URL (no host)")
         if not self.policy.allow_private_hosts and private_literal(host):
             return Verdict(url=url, kind=Kind.PRIVATE, reason=f"{host} is a private address")
-        home = origin_of(url)
+        home: tuple[str, str, int | None] | None = None  # parsed at the first redirect
         chain = [url]
         current = url
         moved_to: str | None = None
         permanent = True
         dubious = False
         while True:
-            outcome = await self._fetch(current, run, with_headers=origin_of(current) == home)
+            own = current == url
+            if not own:
+                home = home or origin_of(url)
+                own = origin_of(current) == home
+            outcome = await self._fetch(current, run, with_headers=own)
             if isinstance(outcome, Verdict):
                 return self._after_chain(url, chain, outcome, dubious)
             answer = outcome
