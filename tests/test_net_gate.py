@@ -116,3 +116,33 @@ def test_the_busiest_host_is_served_first_when_the_run_is_short_of_slots() -> No
     # The first small host got the free slot; from then on the big host goes first.
     assert hosts[0] == addresses[1]
     assert hosts[1:8] == [addresses[0]] * 7, hosts
+
+
+def test_waiting_for_a_throttled_hosts_queue_does_not_count_against_the_url_deadline() -> None:
+    # One request at a time (429 above that), 40 links x 50 ms: the last links
+    # wait ~2 s for their turn, twice the per-URL deadline.  That wait is our
+    # politeness, not the links' slowness: every link is OK.
+    with SimulatedWeb(
+        ["127.0.0.1"], crowded={"127.0.0.1"}, crowd_limit=1, latency={"127.0.0.1": 0.05}
+    ) as web:
+        urls = [web.url("127.0.0.1", f"/ok/{n}") for n in range(40)]
+
+        async def run() -> dict[str, str]:
+            engine = LinkEngine(
+                EnginePolicy(
+                    timeout=1.0,
+                    url_deadline=1.0,
+                    allow_private_hosts=True,
+                    backoff_base=0.05,
+                    backoff_max=0.1,
+                    max_retries=6,
+                )
+            )
+            try:
+                verdicts = await engine.check_all(urls)
+                return {url: f"{v.kind.value}: {v.reason}" for url, v in verdicts.items()}
+            finally:
+                await engine.aclose()
+
+        outcome = asyncio.run(run())
+    assert all(text.startswith("ok") for text in outcome.values()), sorted(set(outcome.values()))

@@ -129,13 +129,28 @@ class UrlRun:
     armed: bool = False
     last: Attempt | None = None
     current: str = ""  # the URL of the hop being fetched
+    left: float | None = None  # seconds left while the clock is paused
 
     def arm(self) -> None:
         if not self.armed and self.timer is not None:
             self.armed = True
             self.timer.reschedule(asyncio.get_running_loop().time() + self.seconds)
 
+    def pause(self) -> None:
+        """Stop the clock while the URL waits for a request slot: that wait is
+        the run's politeness (a throttled host's queue), not the URL's slowness."""
+        if self.armed and self.timer is not None and self.left is None:
+            self.left = self.remaining()
+            self.timer.reschedule(None)
+
+    def resume(self) -> None:
+        if self.left is not None and self.timer is not None:
+            self.timer.reschedule(asyncio.get_running_loop().time() + max(0.0, self.left))
+        self.left = None
+
     def remaining(self) -> float:
+        if self.left is not None:
+            return self.left
         if self.timer is None or not self.armed:
             return self.seconds
         when = self.timer.when()
@@ -306,9 +321,9 @@ class LinkEngine:
         return self._trusted_client
 
     @asynccontextmanager
-    async def slot(self, host: HostState) -> AsyncIterator[None]:
+    async def slot(self, host: HostState, *, first: bool = False) -> AsyncIterator[None]:
         """One of ``host``'s request slots, then one of the run's (busiest host first)."""
-        async with host.slot(), self.gate.slot(host.work_left(self._typical_latency or 1.0)):
+        async with host.slot(first=first), self.gate.slot(host.work_left(self._typical_latency or 1.0)):
             yield
 
     @property
@@ -709,7 +724,12 @@ class LinkEngine:
         refused = self._refusal(url, host)
         if refused is not None:
             return refused
-        async with self.slot(host):
+        under_way = run is not None and run.armed
+        if run is not None:
+            run.pause()
+        async with self.slot(host, first=under_way):
+            if run is not None:
+                run.resume()
             # Asked again once a slot is free: requests queued behind a silent
             # host passed the first check before it failed (10,000 links on 100
             # silent hosts waited out 10,000 timeouts instead of ~300).

@@ -23,6 +23,10 @@ RECENT = 20
 # GET answers in a row that were server errors, with no success between them,
 # after which a host's further links get no retries.
 BROKEN_AFTER = 10
+# 429/503 answers in a row (plus one per 50 links) after which a host that
+# never answers otherwise is given up (a burst of refusals is shorter).
+THROTTLED_STREAK = 16
+THROTTLED_STREAK_SECONDS = 5.0
 
 
 @dataclass(slots=True)
@@ -65,6 +69,8 @@ class HostState:
     decided: int = 0
     # URLs in a row that ended throttled (no answer but 429/503 in between).
     throttled_urls: int = 0
+    # Answers in a row that were 429/503, with no success between them.
+    throttled_streak: int = 0
     # GET answers in a row that were a server error (500, 502, 504).
     server_errors: int = 0
     exhausted: bool = False
@@ -79,9 +85,13 @@ class HostState:
         self.configured = self.configured or self.limit
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one of this host's request slots, paced by ``interval``."""
-        await self._acquire()
+    async def slot(self, *, first: bool = False) -> AsyncIterator[None]:
+        """Hold one of this host's request slots, paced by ``interval``.
+
+        ``first``: wait at the head of the queue (a URL already under way: its
+        retry or its next redirect hop finishes it before new ones start).
+        """
+        await self._acquire(first)
         try:
             if self.exhausted:
                 yield  # the budget is spent: the holder gives up without a request
@@ -107,13 +117,16 @@ class HostState:
         self.active -= 1
         self._wake()
 
-    async def _acquire(self) -> None:
+    async def _acquire(self, first: bool = False) -> None:
         # First come, first served; a release wakes exactly the waiters that fit.
         if self.active < self.limit and not self._waiters:
             self.active += 1
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
+        if first:
+            self._waiters.appendleft(waiter)
+        else:
+            self._waiters.append(waiter)
         try:
             await waiter
         except asyncio.CancelledError:
@@ -186,6 +199,7 @@ class HostState:
         self.recent.append(False)
         self.throttled_since = None
         self.throttled_urls = 0
+        self.throttled_streak = 0
         self.server_errors = 0
         self.streak += 1
         self.calm += 1
@@ -215,6 +229,7 @@ class HostState:
     def throttled(self) -> None:
         """A 429 or 503: the host's throttling clock starts (once)."""
         self.throttled_answers += 1
+        self.throttled_streak += 1
         self.recent.append(True)
         if self.throttled_since is None:
             self.throttled_since = time.monotonic()
@@ -233,10 +248,16 @@ class HostState:
         links, or a time cap on throttling (429/503) scaled by its links."""
         if self.exhausted:
             return True
-        # URLs in a row that ended throttled, with no success between them: a
-        # host that refuses everything.  A big host is given more of them, since
-        # one burst of 429s can end many URLs at once while it still answers.
-        if self.throttled_urls >= 3 + self.links // 50:
+        # URLs in a row that ended throttled, or answers in a row that were
+        # 429/503 for some seconds, with no success between them: a host that
+        # refuses everything.  A big host is given more of them, since one
+        # burst of 429s can end many URLs at once while it still answers.
+        refusing = (
+            self.throttled_streak >= THROTTLED_STREAK + self.links // 50
+            and self.throttled_since is not None
+            and time.monotonic() - self.throttled_since >= THROTTLED_STREAK_SECONDS
+        )
+        if refusing or self.throttled_urls >= 3 + self.links // 50:
             self.exhausted = True
             return True
         cap = retry_base + int(self.links * retry_share * max(max_retries, 1))
