@@ -272,11 +272,39 @@ def test_text_ends_with_per_rule_counts_and_statistics_sort_by_severity(
     main(["check", "seed.md"])
     out = capsys.readouterr().out.splitlines()
     table = out[out.index("Findings by rule:") + 1 : -1]
-    assert [row.split()[1] for row in table] == ["LL201", "LL101", "LL401", "LL103"]
+    # A row per rule and severity: the duplicate's companion note is not an error.
+    rows = [(row.split()[1], row.split()[-1]) for row in table]
+    assert rows == [
+        ("LL101", "[error]"),
+        ("LL201", "[error]"),
+        ("LL401", "[warning]"),
+        ("LL103", "[info]"),
+        ("LL201", "[info]"),
+    ]
     main(["check", "--statistics", "seed.md"])
     stats = capsys.readouterr().out.splitlines()
-    assert [row.split()[1] for row in stats[:-1]] == ["LL201", "LL101", "LL401", "LL103"]
-    assert stats[-3].split()[0] == "1" and stats[-2].split()[0] == "3"
+    assert [row.split()[1] for row in stats[:-1]] == ["LL101", "LL201", "LL401", "LL103", "LL201"]
+    assert [row.split()[0] for row in stats] == ["1", "1", "1", "3", "1", "7"]
+
+
+def test_a_rule_reporting_at_two_severities_gets_a_row_for_each() -> None:
+    from listlint.diagnostics import Diagnostic, Severity
+    from listlint.reporters.base import rule_counts
+
+    def finding(code: str, severity: Severity, line: int) -> Diagnostic:
+        return Diagnostic(code, f"rule-{code}", severity, "m", "README.md", line, 1, line, 2)
+
+    found = [
+        finding("LL201", Severity.ERROR, 1),
+        finding("LL201", Severity.INFO, 2),
+        finding("LL201", Severity.INFO, 3),
+        finding("LL103", Severity.INFO, 4),
+    ]
+    assert rule_counts(found) == [
+        ("LL201", "rule-LL201", Severity.ERROR, 1),
+        ("LL201", "rule-LL201", Severity.INFO, 2),
+        ("LL103", "rule-LL103", Severity.INFO, 1),
+    ]
 
 
 # -- progress in CI logs -------------------------------------------------------------------

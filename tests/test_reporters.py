@@ -97,7 +97,8 @@ def test_junit_is_valid_xml(tmp_path: Path) -> None:
 
 def test_markdown_escapes_table_cells(tmp_path: Path) -> None:
     out = render(tmp_path, "markdown")
-    assert "| `LL201` duplicate-link | 🔴 error | 2 |" in out
+    assert "| `LL201` duplicate-link | 🔴 error | 1 |" in out
+    assert "| `LL201` duplicate-link | 🔵 info | 1 |" in out  # its companion note, not an error
     table_rows = [line for line in out.splitlines() if line.startswith("| ") and "README.md:" in line]
     assert len(table_rows) == 3
     assert all(line.count(" | ") == 3 for line in table_rows)  # where, rule, severity, message

@@ -263,10 +263,11 @@ def reporter_extras(args: argparse.Namespace, cls: object) -> dict[str, object]:
 
 def write_statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
     """Count per rule, most severe first (then most frequent); ``[*]``: --fix fixes some."""
-    safe = {d.code for d in diagnostics if d.fix and d.fix.applicability == "safe"}
-    unsafe = {d.code for d in diagnostics if d.fix and d.fix.applicability == "unsafe"}
+    safe = {(d.code, d.severity) for d in diagnostics if d.fix and d.fix.applicability == "safe"}
+    unsafe = {(d.code, d.severity) for d in diagnostics if d.fix and d.fix.applicability == "unsafe"}
     for code, name, severity, count in rule_counts(diagnostics):
-        mark = " [*]" if code in safe else " [*] (unsafe fix)" if code in unsafe else ""
+        row = (code, severity)
+        mark = " [*]" if row in safe else " [*] (unsafe fix)" if row in unsafe else ""
         stream.write(f"{count:6d}  {code:<7} {name} [{severity.value}]{mark}\n")
     stream.write(f"{len(diagnostics):6d}  total\n")
 

@@ -170,15 +170,16 @@ def fix_hint(summary: Summary) -> str:
 
 
 def rule_counts(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, str, Severity, int]]:
-    """(code, name, most severe severity, count) per rule: most severe first, then most frequent."""
-    counts = Counter(d.code for d in diagnostics)
+    """(code, name, severity, count) per rule and severity: most severe first, then most frequent.
+
+    A rule that reports at two severities (an error and its companion notes)
+    gets a row for each, so no note is counted as an error.
+    """
+    counts = Counter((d.code, d.severity) for d in diagnostics)
     names: dict[str, str] = {}
-    worst: dict[str, Severity] = {}
     for d in diagnostics:
         names.setdefault(d.code, d.name)
-        if d.code not in worst or d.severity.rank < worst[d.code].rank:
-            worst[d.code] = d.severity
-    rows = [(code, names[code], worst[code], count) for code, count in counts.items()]
+    rows = [(code, names[code], severity, count) for (code, severity), count in counts.items()]
     return sorted(rows, key=lambda row: (row[2].rank, -row[3], row[0]))
 
 
