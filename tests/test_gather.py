@@ -109,6 +109,24 @@ def test_answers_are_cached_per_source(tmp_path: Path) -> None:
     assert str(facts.notes[0]) == "recording: 2 keys, 2 from the cache, 0 requests"
 
 
+def test_the_cache_keeps_the_answers_of_each_endpoint_apart(tmp_path: Path) -> None:
+    class AtEndpoint(Recording):
+        def __init__(self, endpoint: str, answers: Mapping[str, Lookup] | None = None) -> None:
+            super().__init__(answers)
+            self.endpoints = (endpoint,)
+
+    settings = Settings().with_values(cache=True, cache_dir=str(tmp_path))
+    found = {"https://example.org/a": Lookup("found"), "https://example.org/b": Lookup("found")}
+    gather(documents(), settings, uses=[("recording",)], sources=[AtEndpoint("https://api.one.test/", found)])
+    other = AtEndpoint("https://user:secret@api.two.test/")
+    gather(documents(), settings, uses=[("recording",)], sources=[other])
+    assert other.asked == [["https://example.org/a"], ["https://example.org/b"]]  # not API one's answers
+    same = AtEndpoint("https://api.one.test/")
+    gather(documents(), settings, uses=[("recording",)], sources=[same])
+    assert same.asked == []
+    assert b"secret" not in b"".join(path.read_bytes() for path in tmp_path.iterdir())
+
+
 def test_facts_are_immutable_and_derive_once() -> None:
     facts = Facts()
     calls: list[int] = []

@@ -491,7 +491,19 @@ def stack_retries(source: MetadataSource) -> bool:
 
 
 def namespace(source: MetadataSource) -> str:
-    return f"source.{source.name}"
+    """The source's cache namespace: its name, and a digest of its endpoints.
+
+    An answer of one API (github.com) is not an answer of another (a GitHub
+    Enterprise server, a test double) for the same key.  A digest, because
+    an endpoint URL may hold a credential that must not be written.
+    """
+    endpoints = endpoints_of(source)
+    if not endpoints:
+        return f"source.{source.name}"
+    import hashlib
+
+    digest = hashlib.sha256("\n".join(endpoints).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"source.{source.name}@{digest}"
 
 
 def first_reason(run: SourceRun) -> str:
