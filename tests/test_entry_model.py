@@ -165,11 +165,41 @@ def test_links_in_a_second_paragraph_belong_to_the_item(lint: Lint) -> None:
             "badge",
             "OSDI 2024",
         ),
+        ("- **A Paper Title** *Ann Wu et al. ICML 2024.* [[paper](https://a.org/x)]", "italic", "ICML 2024"),
+        ("- [A Paper Title Here](https://a.org/x) _B. Li, C. Wu. NeurIPS'23_", "italic", "NeurIPS'23"),
     ],
 )
 def test_venue_tags_wherever_the_list_puts_them(line: str, where: str, tag: str) -> None:
     (entry,) = entries(line + "\n")
     assert [(t.where, t.text) for t in entry.venue_tags] == [(where, tag)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- **A Paper Title Here** *Ann Wu et al. arXiv.* [[paper](https://a.org/x)]",  # no year
+        "- [A Paper Title Here](https://a.org/x) *published in 2024 by a lab*",  # the year is not at the end
+        "- [A Paper Title Here](https://a.org/x) snake_case_name_2024 and_more_2024",  # no emphasis rendered
+        "- [A Paper Title Here](https://a.org/x) * not emphasis ICML 2024 *",  # spaces: literal stars
+    ],
+)
+def test_an_italic_span_is_a_tag_place_only_where_markdown_renders_one_ending_in_a_year(line: str) -> None:
+    (entry,) = entries(line + "\n")
+    assert [t.where for t in entry.venue_tags if t.where == "italic"] == []
+
+
+def test_venue_drift_in_italic_author_lines_between_copies(lint: Lint) -> None:
+    text = (
+        "## Planning\n\n"
+        "- [2023/10] **Towards Embodied Decision Making** *Liang Chen et al. ICML 2024.* "
+        "[[paper](https://arxiv.org/abs/2310.02071)]\n\n"
+        "## Reasoning\n\n"
+        "- [2023/10] **Towards Embodied Decision Making** *Liang Chen et al. NeurIPS 2023.* "
+        "[[paper](https://arxiv.org/abs/2310.02071)]\n"
+    )
+    found = [(d.code, d.line, d.message) for d in lint(text, select=["LL203"])]
+    assert len(found) == 1 and found[0][1] == 7
+    assert "ICML 2024" in found[0][2] and "NeurIPS 2023" in found[0][2]
 
 
 def test_venue_rules_read_every_tag_place(lint: Lint) -> None:

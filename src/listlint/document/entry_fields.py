@@ -14,7 +14,7 @@ the results from :class:`~listlint.document.model.Entry`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote
 
 from listlint.document.model import Link, LinkRole, Span, Tag, TagPlace, TaskState
@@ -481,20 +481,27 @@ def badge_tag(link: Link) -> Tag | None:
 
 
 def find_tag_places(
-    content: str, outside: list[tuple[int, int]], to_source: Callable[[int], int], source_text: str, end: int
+    content: str,
+    outside: list[tuple[int, int]],
+    to_source: Callable[[int], int],
+    source_text: str,
+    end: int,
+    italics: Sequence[tuple[int, int]] = (),
 ) -> list[Tag]:
-    """Parenthesised, bold, code-span and trailing venue-like pieces of ``content[:end]``.
+    """Parenthesised, bold, code-span and trailing venue-like pieces of ``content[:end]``,
+    and the venue-like end of an italic span (``*A. Author et al. ICML 2024.*``).
 
     ``outside`` are the content spans of links (text inside a link is not a
-    tag); ``to_source`` maps a content offset to a file offset.  A piece is
-    kept only if it holds a year (``2023``, ``'24``); the venue rules decide
+    tag); ``italics`` the content spans markdown-it renders in ``<em>``;
+    ``to_source`` maps a content offset to a file offset.  A piece is kept
+    only if it holds a year (``2023``, ``'24``); the venue rules decide
     whether it names a venue.
     """
     scope = content[:end]
     if not ("19" in scope or "20" in scope or "'" in scope or "’" in scope or "`" in scope):
         return []  # the cheap test first: no year, no venue tag
-    if not YEARISH_RE.search(scope):
-        return []
+    if not italics and not YEARISH_RE.search(scope):
+        return []  # (a year just before a closing ``_`` is not one to this test)
     tags: list[Tag] = []
     taken: list[tuple[int, int]] = []
 
@@ -518,6 +525,12 @@ def find_tag_places(
         for match in BOLD_RE.finditer(scope):
             group = 1 if match.group(1) is not None else 2
             add(match.start(group), match.end(group), "bold")
+    for start, stop in italics:
+        inner = content[start : min(stop, end)].rstrip(" \t.,;")
+        if inner[-1:].isdigit():
+            ending = TRAILING_RE.search(inner, max(0, len(inner) - 48))
+            if ending is not None:
+                add(start + ending.start(1), start + ending.end(1), "italic")
     if scope.rstrip(" \t.)]*_")[-1:].isdigit():
         trailing = TRAILING_RE.search(scope, max(0, len(scope) - 48))
         if trailing is not None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline, autolink, image, link
+from markdown_it.rules_inline import StateInline, autolink, emphasis, image, link
 
 from listlint.source import Source
 
@@ -27,9 +27,24 @@ RECORDED_RULES: tuple[tuple[str, Callable[[StateInline, bool], bool]], ...] = (
 
 
 def record_positions(md: MarkdownIt) -> None:
-    """Make every link, image and autolink token carry ``meta["start"/"end"]``."""
+    """Make every link, image and autolink token carry ``meta["start"/"end"]``,
+    and every emphasis delimiter (``em_open``, ``em_close`` once paired) ``meta["start"]``."""
     for name, original in RECORDED_RULES:
         md.inline.ruler.at(name, wrap_rule(original))
+    md.inline.ruler.at("emphasis", record_delimiters)
+
+
+def record_delimiters(state: StateInline, silent: bool) -> bool:
+    """The emphasis rule pushes one token per ``*``/``_`` of a run; the pairing
+    step later turns the matched ones into em/strong tokens in place."""
+    start = state.pos
+    # The text before the run is pushed first (as its own token), when there is some.
+    first = len(state.tokens) + (1 if state.pending else 0)
+    matched = emphasis.tokenize(state, silent)
+    if matched and not silent:
+        for offset, token in enumerate(state.tokens[first:]):
+            token.meta = {**(token.meta or {}), "start": start + offset}
+    return matched
 
 
 def wrap_rule(original: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:

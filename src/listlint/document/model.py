@@ -32,7 +32,7 @@ LinkRole = Literal["paper", "code", "project", "badge", "other"]
 # Where an entry states a tag: after "|", "(ICML 2023)", "**ICML 2023**",
 # "`2023`" (a code span, as awesome lists tag), at the end of its text, or
 # in a shields badge.
-TagPlace = Literal["bar", "parentheses", "bold", "code", "trailing", "badge"]
+TagPlace = Literal["bar", "parentheses", "bold", "code", "trailing", "badge", "italic"]
 TaskState = Literal["open", "done"]
 
 

@@ -383,12 +383,14 @@ def later_paragraphs(tokens: list[Token], item_index: int) -> tuple[Token, ...]:
 
 
 class LocatedLinks:
-    __slots__ = ("links", "content_spans", "imap")
+    __slots__ = ("links", "content_spans", "imap", "italics")
 
     def __init__(self, imap: InlineMap) -> None:
         self.imap = imap
         self.links: list[Link] = []
         self.content_spans: list[tuple[int, int]] = []
+        # What markdown-it renders in <em>: content offsets inside the delimiters.
+        self.italics: list[tuple[int, int]] = []
 
     def add(self, link: Link, content_start: int, content_end: int) -> None:
         self.links.append(link)
@@ -404,8 +406,8 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
     found: list[tuple[int, int, Link]] = []
     for index, child in enumerate(children):
         meta = child.meta or {}
-        if "start" not in meta:
-            continue
+        if "end" not in meta:
+            continue  # not a link (an emphasis delimiter carries a start only)
         start, end = meta["start"], meta["end"]
         if child.type == "image":
             link = markdown_link(src, imap, start + 1, end, "image", plain_text(child.children))
@@ -440,7 +442,21 @@ def locate_links(source: Source, inline: Token, first_line: int, hint: int = 0) 
         found.sort(key=lambda item: item[0])
     for start, end, link in found:
         located.add(link, start, end)
+    if "*" in src or "_" in src:
+        located.italics = italic_spans(children)
     return located
+
+
+def italic_spans(children: list[Token]) -> list[tuple[int, int]]:
+    """The content spans of the ``em`` markdown-it rendered (delimiters excluded)."""
+    spans = []
+    opened: list[int] = []
+    for child in children:
+        if child.type == "em_open" and child.meta and "start" in child.meta:
+            opened.append(child.meta["start"] + 1)
+        elif child.type == "em_close" and opened and child.meta and "start" in child.meta:
+            spans.append((opened.pop(), child.meta["start"]))
+    return spans
 
 
 def has_stray_url_opener(src: str, found: list[tuple[int, int, Link]]) -> bool:
@@ -649,7 +665,7 @@ def build_entry(
     else:
         tags_text, tags_span, description_raw = "", None, body
         scope_end = len(content)
-    tags.extend(find_tag_places(content, spans, imap.to_source, text, scope_end))
+    tags.extend(find_tag_places(content, spans, imap.to_source, text, scope_end, located.italics))
     for link in links:
         badge = badge_tag(link)
         if badge is not None:
