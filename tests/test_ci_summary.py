@@ -79,7 +79,8 @@ def test_summary_tables(tmp_path: Path) -> None:
     text = render_summary(found, files=1, documents=[document], env=env)
     assert "Checked 1 file. Found 1 error, 1 warning." in text
     assert "Checked 3 files. Found 2 errors." in render_summary(found[:1] * 2, files=3, env=env)
-    assert "| `LL201` duplicate-link | 🔴 error | 2 |" in text
+    assert "| `LL201` duplicate-link | 🔴 error | 1 |" in text  # a row per rule and severity
+    assert "| `LL201` duplicate-link | 🟡 warning | 1 |" in text
     assert "[README.md:5](https://github.com/owner/repo/blob/0123abc/README.md#L5)" in text
     assert "dup \\| &lt;b&gt;x&lt;/b&gt;" in text
     assert "| Papers &gt; Serving | 2 | 2 | 1 |" in text

@@ -153,7 +153,9 @@ def test_output_file_statistics_and_version(in_tmp: Path, capsys: pytest.Capture
     assert main(["check", "-o", "report.json", "--output-format", "json"]) == 1
     assert json.loads((in_tmp / "report.json").read_text())["summary"]["total"] == 2
     assert main(["check", "--statistics"]) == 1
-    assert "     2  LL201   duplicate-link [error] [*] (unsafe fix)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "     1  LL201   duplicate-link [error] [*] (unsafe fix)\n" in out
+    assert "     1  LL201   duplicate-link [info]\n" in out  # the companion note: no fix of its own
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"listlint {__version__}"

@@ -119,22 +119,22 @@ def test_the_busiest_host_is_served_first_when_the_run_is_short_of_slots() -> No
 
 
 def test_waiting_for_a_throttled_hosts_queue_does_not_count_against_the_url_deadline() -> None:
-    # One request at a time (429 above that), 40 links x 50 ms: the last links
-    # wait ~2 s for their turn, twice the per-URL deadline.  That wait is our
+    # One request at a time (429 above that), 150 links x 40 ms: the last links
+    # wait ~6 s for their turn, twice the per-URL deadline.  That wait is our
     # politeness, not the links' slowness: every link is OK.
     with SimulatedWeb(
-        ["127.0.0.1"], crowded={"127.0.0.1"}, crowd_limit=1, latency={"127.0.0.1": 0.05}
+        ["127.0.0.1"], crowded={"127.0.0.1"}, crowd_limit=1, latency={"127.0.0.1": 0.04}
     ) as web:
-        urls = [web.url("127.0.0.1", f"/ok/{n}") for n in range(40)]
+        urls = [web.url("127.0.0.1", f"/ok/{n}") for n in range(150)]
 
         async def run() -> dict[str, str]:
             engine = LinkEngine(
                 EnginePolicy(
-                    timeout=1.0,
-                    url_deadline=1.0,
+                    timeout=2.0,
+                    url_deadline=3.0,
                     allow_private_hosts=True,
-                    backoff_base=0.05,
-                    backoff_max=0.1,
+                    backoff_base=0.02,
+                    backoff_max=0.05,
                     max_retries=6,
                 )
             )
