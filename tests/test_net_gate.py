@@ -80,6 +80,25 @@ def test_a_host_throttles_when_a_quarter_of_its_recent_answers_are_429() -> None
     assert host.limit == 4 and host.slowed == 1
 
 
+def test_a_paced_host_speeds_up_one_request_per_second_at_a_time() -> None:
+    # A fast host that throttled us (a token bucket): its pace, not concurrency, binds.
+    host = HostState(name="example.org", limit=8)
+    host.limit, host.interval = 1, 0.05  # slowed down to one request every 50 ms
+    host.latencies.extend([0.001] * 5)
+    for _ in range(4):
+        host.succeeded()
+    assert abs(host.interval - 1 / 21) < 1e-9 and host.limit == 1  # 20 -> 21 requests/s
+    # A slow host: an interval shorter than its answers binds nothing, so concurrency grows again.
+    slow = HostState(name="slow.example", limit=8)
+    slow.limit, slow.interval = 1, 0.05
+    slow.latencies.extend([0.2] * 5)
+    for _ in range(4):
+        slow.succeeded()
+    assert slow.interval == 0.0
+    slow.succeeded()
+    assert slow.limit == 2
+
+
 def test_a_big_host_with_a_few_per_url_429s_keeps_its_concurrency() -> None:
     # 1 in 20 links answers 429 once (Retry-After 1): that is about the URL, not the host.
     with SimulatedWeb(["127.0.0.1"], latency={"127.0.0.1": 0.01}, retry_after=1) as web:

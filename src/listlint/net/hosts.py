@@ -27,6 +27,11 @@ BROKEN_AFTER = 10
 # never answers otherwise is given up (a burst of refusals is shorter).
 THROTTLED_STREAK = 16
 THROTTLED_STREAK_SECONDS = 5.0
+# Successes in a row after which a paced host gets RATE_STEP more requests
+# per second; below MIN_INTERVAL the pacing ends.
+PACED_STREAK = 4
+RATE_STEP = 1.0
+MIN_INTERVAL = 0.005
 
 
 @dataclass(slots=True)
@@ -206,11 +211,18 @@ class HostState:
         if self.calm >= 16 * max(self.limit, 1) and self.ceiling < self.configured:
             self.ceiling += 1  # a long calm: try a little more again
             self.calm = 0
-        if self.streak < self.limit:
+        if self.streak < max(self.limit, PACED_STREAK if self.interval > 0 else 1):
             return
         self.streak = 0
         if self.interval > 0:
-            self.interval = self.interval / 2 if self.interval > 0.02 else 0.0
+            mean = sum(self.latencies) / len(self.latencies) if self.latencies else 0.0
+            if self.interval <= mean or self.interval < MIN_INTERVAL:
+                self.interval = 0.0  # the pace no longer binds: concurrency does
+            else:
+                # Paced after 429s: one request per second more at a time, so
+                # the pace settles near the rate the host allows instead of
+                # swinging back into its limit (additive increase of the rate).
+                self.interval = 1.0 / (1.0 / self.interval + RATE_STEP)
         elif self.limit < self.ceiling:
             self.limit += 1
             self._wake()
