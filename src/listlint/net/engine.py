@@ -27,7 +27,6 @@ How a URL is decided (see :mod:`listlint.net.verdicts` for the verdicts):
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Iterable
@@ -677,11 +676,7 @@ class LinkEngine:
         last = state.last
         if last is not None and last.wait is not None and last.wait > 0:
             return last.wait
-        # Exponential backoff with "equal jitter": half fixed, half random.
-        delay: float = min(
-            self.policy.backoff_max, self.policy.backoff_base * 2.0 ** max(0, state.failures - 1)
-        )
-        return delay / 2 + random.uniform(0, delay / 2)
+        return self.policy.backoff(state.failures)
 
     async def _attempt(self, url: str, host: HostState, state: HopState, run: UrlRun | None) -> Attempt:
         if state.attempts and not (state.last is not None and state.last.switch):

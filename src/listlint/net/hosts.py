@@ -196,8 +196,7 @@ class HostState:
         ``typical``: the answer time assumed until the host has answered.
         """
         pending = max(0, self.links - self.decided)
-        mean = sum(self.latencies) / len(self.latencies) if self.latencies else typical
-        return pending * mean / max(self.limit, 1)
+        return pending * (self.mean_answer or typical) / max(self.limit, 1)
 
     def succeeded(self) -> None:
         """Additive increase: one more slot after a window of successes."""
@@ -215,8 +214,7 @@ class HostState:
             return
         self.streak = 0
         if self.interval > 0:
-            mean = sum(self.latencies) / len(self.latencies) if self.latencies else 0.0
-            if self.interval <= mean or self.interval < MIN_INTERVAL:
+            if self.interval <= self.mean_answer or self.interval < MIN_INTERVAL:
                 self.interval = 0.0  # the pace no longer binds: concurrency does
             else:
                 # Paced after 429s: one request per second more at a time, so
@@ -285,6 +283,11 @@ class HostState:
         if self.first_request is None:
             return 0.0
         return max(0.0, (self.last_answer or time.monotonic()) - self.first_request)
+
+    @property
+    def mean_answer(self) -> float:
+        """The mean time of the host's recent answers (0 before any)."""
+        return sum(self.latencies) / len(self.latencies) if self.latencies else 0.0
 
     @property
     def mean_seconds(self) -> float:

@@ -7,6 +7,7 @@ so the rules can decide which links to check before anything heavy loads.
 from __future__ import annotations
 
 import os
+import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,6 +84,12 @@ class EnginePolicy:
     host_budget_per_link: float = 0.25
     # URL rewrites (``remap``): (pattern, replacement), applied in order.
     remap: tuple[tuple[UrlPattern, str], ...] = ()
+
+    def backoff(self, failures: int) -> float:
+        """Seconds before the retry after ``failures`` failures: exponential, capped,
+        with "equal jitter" (half fixed, half random)."""
+        delay = min(self.backoff_max, self.backoff_base * 2.0 ** max(0, failures - 1))
+        return delay / 2 + random.uniform(0, delay / 2)
 
     @property
     def deadline(self) -> float:

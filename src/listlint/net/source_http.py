@@ -34,7 +34,6 @@ pacing and budgets):
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -169,8 +168,7 @@ class EngineSourceHttp:
             problem = retry_state.outcome.exception() if retry_state.outcome else None
             if isinstance(problem, Transient) and problem.wait is not None and problem.wait > 0:
                 return min(problem.wait, policy.max_retry_after)
-            delay = min(policy.backoff_max, policy.backoff_base * 2.0 ** max(0, failures - 1))
-            return delay / 2 + random.uniform(0, delay / 2)
+            return policy.backoff(failures)
 
         attempts = policy.max_retries + 1 if self.retry else 1
 

@@ -9,7 +9,7 @@ read ``context.facts``: what the gather stage learned online for the whole run.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -158,6 +158,12 @@ class RuleContext:
         first = source.position(span.start)[0]
         last = source.position(span.end)[0]
         return any(line in self.changed_lines for line in range(first, last + 1))
+
+
+def found_by_the_decide_stage(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """The ``check`` of a rule the decide stage reports (``listlint.pipeline.decide``, which
+    sees the suppressions and what they hid): nothing of its own."""
+    return iter(())
 
 
 def expected_text(document: Document, span: Span) -> str:

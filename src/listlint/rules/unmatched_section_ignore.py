@@ -1,23 +1,15 @@
 """LL903 unmatched-section-ignore: A per-section-ignores heading matches no section of the file.
 
-Reported by the decide stage (``listlint.pipeline.decide``), which sees
-the suppressions and what they hid; this rule's own ``check`` finds nothing.
-Select, ignore or re-rate it like any rule.
+Reported by the decide stage (see ``found_by_the_decide_stage``); select,
+ignore or re-rate it like any rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from listlint.diagnostics import Diagnostic, Severity
-from listlint.document.model import Document
-from listlint.rules.base import Rule, RuleContext
+from listlint.diagnostics import Severity
+from listlint.rules.base import Rule, found_by_the_decide_stage
 
 __all__ = ["RULE"]
-
-
-def check(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    return iter(())
 
 
 RULE = Rule(
@@ -25,6 +17,6 @@ RULE = Rule(
     name="unmatched-section-ignore",
     summary="A per-section-ignores heading matches no section of the file.",
     severity=Severity.WARNING,
-    check=check,
+    check=found_by_the_decide_stage,
     fixable=False,
 )
